@@ -1,0 +1,632 @@
+"""Attribution: which source and which content each cue joins.
+
+Direct quotes are attributed first, from the speech tag next to them ("…," X said / X said: "…"),
+then from a tag inside the marks ("…, he said. – …"), then by continuing the last speaker. A quote
+that runs over several paragraphs is one unit, attributed by the tag of its last paragraph.
+Reported speech comes from the complement clause of a reporting verb, or the clause "according
+to X" qualifies; a quote inside such a clause makes it mixed. A quote nobody is found for is a
+claim with no source only when it stands as a sentence of its own: a scare-quoted phrase is not.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from claimx import lexicon
+from claimx.cues import Cue
+from claimx.quotes import Quote, QuoteScan
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# nominals that can be a speaker when they are not the verb's subject: "said X" (inverted),
+# "X, a top aide, said" (parsed loosely)
+_AFTER_NOMINALS = frozenset({"nsubj", "dobj", "dative", "npadvmod", "attr", "oprd", "appos"})
+_BEFORE_NOMINALS = frozenset({"npadvmod", "dep", "appos", "attr", "dobj"})
+_INHERITS_SUBJECT = frozenset({"advcl", "xcomp", "conj", "pcomp"})
+_MENTION_STOPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us"})
+_NOT_SPEAKERS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+_TAG_EDGE = frozenset({",", "–", "—", "-", ":"})
+_SENTENCE_END = frozenset({".", "!", "?"})
+_TAG_CLOSERS = frozenset(",.!?…–—:;-")  # how a quote ends before its tag: “…,” he said
+_SENTENCE_END_CHARS = frozenset('.!?"”’»)…')
+_QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»", "„", "‘", "’", "'"})
+_LONGEST_WORD = 30  # longer "words" are headings glued to a sentence: "Putin-Accuses-Turkey-Of-…"
+
+# Confidence by rule: a cue with an explicit subject is the strongest evidence; continuing the
+# last speaker, and a quote with no speaker at all, the weakest.
+CONFIDENCE = {
+    "tag": 0.9,
+    "inner-tag": 0.75,
+    "colon-name": 0.7,
+    "reported": 0.8,
+    "according": 0.8,
+    "follow-on": 0.6,
+    "no-source": 0.4,
+}
+
+
+@dataclass(slots=True)
+class Attribution:
+    """One claim before its speaker is resolved. Offsets: `parts` in characters, `cue` and
+    `source` as token spans [start, end). `follows` is the index of the attribution whose
+    speaker this one continues, when it has no source of its own."""
+
+    parts: list[tuple[int, int]]
+    kind: str
+    act: str
+    rule: str
+    cue: tuple[int, int] | None = None
+    source: tuple[int, int] | None = None
+    follows: int | None = None
+    quotes: list[int] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
+
+    @property
+    def confidence(self) -> float:
+        return CONFIDENCE[self.rule]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tag:
+    """A speech tag found for a quote: its cue tokens, speech act and source token."""
+
+    cue: tuple[int, int]
+    act: str
+    source: Token
+
+
+class _Layout:
+    """Where the quotes, paragraphs and cues of one Doc are, for fast look-ups."""
+
+    def __init__(self, doc: Doc, scan: QuoteScan, cues: list[Cue]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.quotes: tuple[Quote, ...] = scan.top_level
+        self.orphans = scan.orphans
+        self.newlines = [i for i, ch in enumerate(self.text) if ch == "\n"]
+        self.cue_at: dict[int, Cue] = {cue.head: cue for cue in cues}
+        self.quote_of = [-1] * len(doc)
+        self.quote_tokens: list[tuple[int, int]] = []
+        for qi, quote in enumerate(self.quotes):
+            span = doc.char_span(quote.outer_start, quote.outer_end, alignment_mode="expand")
+            first, last = (span.start, span.end) if span is not None else (0, 0)
+            self.quote_tokens.append((first, last))
+            for t in range(first, last):
+                if self.quote_of[t] == -1:
+                    self.quote_of[t] = qi
+        # a quote left open at a paragraph end and reopened in the next is one unit
+        self.units: list[list[int]] = []
+        for qi, quote in enumerate(self.quotes):
+            if self.units and quote.continues and self.quotes[self.units[-1][-1]].close is None:
+                self.units[-1].append(qi)
+            else:
+                self.units.append([qi])
+
+    def paragraph(self, char: int) -> int:
+        return bisect_left(self.newlines, char)
+
+    def in_quote(self, t: int) -> bool:
+        return self.quote_of[t] != -1
+
+    def content(self, qi: int) -> tuple[int, int]:
+        return (self.quotes[qi].start, self.quotes[qi].end)
+
+    def speaker_ok(self, verb: Token) -> Callable[[Token], bool]:
+        """A test for the speakers of `verb`: outside quotes, in its paragraph, not a date or a
+        number, and not a run of words glued together by a web page's furniture."""
+        para = self.paragraph(verb.idx)
+        return lambda tok: (
+            not self.in_quote(tok.i)
+            and self.paragraph(tok.idx) == para
+            and len(tok.text) <= _LONGEST_WORD
+            and tok.ent_type_ not in _NOT_SPEAKERS
+        )
+
+
+def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue]) -> list[Attribution]:
+    """Join cues, sources and contents into attributions, in text order."""
+    lay = _Layout(doc, scan, cues)
+    used_cues: set[int] = set()
+    claimed: dict[int, Attribution] = {}  # top-level quote index → the attribution holding it
+    found: list[Attribution] = []
+
+    for unit in lay.units:
+        tag = _outer_tag(lay, unit)
+        if tag is None:
+            continue
+        att = Attribution([lay.content(k) for k in unit], "direct", tag.act, "tag", tag.cue, _mention(tag.source),
+                          quotes=list(unit))
+        _claim_orphan_start(lay, att, unit[0], claimed)
+        found.append(att)
+        claimed.update((k, att) for k in att.quotes)
+        used_cues.add(tag.cue[0])
+
+    for att in _name_colon_lines(lay, claimed):
+        found.append(att)
+        claimed.update((k, att) for k in att.quotes)
+
+    for cue in cues:
+        if cue.head in used_cues or lay.in_quote(cue.head) or cue.direct_only:
+            continue
+        att = _reported(lay, cue, claimed)
+        if att is not None and not any(_overlap(att, other) > (att.end - att.start) / 2 for other in found):
+            found.append(att)
+            used_cues.add(cue.head)
+            claimed.update((k, att) for k in att.quotes)
+
+    found.sort(key=lambda a: a.start)
+    return _unclaimed_quotes(lay, found, claimed)
+
+
+def _overlap(a: Attribution, b: Attribution) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+# --- speech tags next to a quote ----------------------------------------------------------
+
+
+def _outer_tag(lay: _Layout, unit: list[int]) -> _Tag | None:
+    """The speech tag outside the marks. A quote ending in a comma ("…,” X said) takes the tag
+    after it; otherwise "X said:" before it wins, then a tag after it, then "X said," before it."""
+    head, colon = _head_tag(lay, unit[0])
+    tail = _tail_tag(lay, unit[-1])
+    last = lay.quotes[unit[-1]]
+    if tail is not None and lay.text[last.start : last.end].rstrip().endswith(","):
+        return tail
+    if head is not None and colon:
+        return head
+    return tail or head
+
+
+def _tag_from_verb(lay: _Layout, cue: Cue) -> _Tag | None:
+    verb = lay.doc[cue.head]
+    source = _source_of(verb, lay.speaker_ok(verb))
+    return None if source is None else _Tag((cue.start, cue.end), cue.act, source)
+
+
+def _tail_tag(lay: _Layout, qi: int) -> _Tag | None:
+    """"…,” X said" / "…,” said X": a reporting verb right after the quote, in its sentence."""
+    doc, (_, end) = lay.doc, lay.quote_tokens[qi]
+    quote = lay.quotes[qi]
+    inside = lay.text[quote.start : quote.end].rstrip()
+    if not (inside[-1:] in _TAG_CLOSERS or (end < len(doc) and doc[end].text in _TAG_EDGE)):
+        return None  # a quoted phrase running on into its sentence: “respect” before they began
+    para = lay.paragraph(quote.outer_end - 1)
+    window: list[int] = []
+    t = end
+    while t < len(doc) and len(window) < 30:
+        tok = doc[t]
+        if lay.in_quote(t) or lay.paragraph(tok.idx) != para or tok.text in _SENTENCE_END:
+            break
+        window.append(t)
+        t += 1
+    for k, t in enumerate(window):
+        cue = lay.cue_at.get(t)
+        if cue is None or cue.form != "verb":
+            continue
+        verb = doc[t]
+        if not all(doc[p].is_punct or doc[p].is_space or _governs(verb, doc[p]) for p in window[:k]):
+            return None
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if _has_own_content(lay, verb) or (subject is not None and subject.lower_ in _RELATIVE):
+            return None
+        if inside[-1:] in _SENTENCE_END and _has_own_object(verb):
+            return None  # a new sentence about something else: “…!” Critics praise his refusal
+        return _tag_from_verb(lay, cue)
+    return None
+
+
+def _head_tag(lay: _Layout, qi: int) -> tuple[_Tag | None, bool]:
+    """The tag before the quote ("X said:", "X said,", "according to X,", "X's answer:"), and
+    whether it ends in a colon."""
+    doc, (start, _) = lay.doc, lay.quote_tokens[qi]
+    t = start - 1
+    while t >= 0 and doc[t].is_space:
+        t -= 1
+    if t < 0 or lay.in_quote(t):
+        return None, False
+    last = doc[t]
+    colon = last.text == ":"
+    if not (last.text in _TAG_EDGE or t in lay.cue_at):
+        return None, False
+    para = lay.paragraph(last.idx)
+    if not colon and para != lay.paragraph(lay.quotes[qi].open):
+        return None, False  # only a colon carries a tag over a paragraph break
+    k = t
+    while k >= 0 and t - k < 40:
+        tok = doc[k]
+        if lay.in_quote(k) or lay.paragraph(tok.idx) != para or (tok.text in _SENTENCE_END and k != t):
+            break
+        cue = lay.cue_at.get(k)
+        if cue is not None and cue.form == "according":
+            source = _according_source(doc, cue)
+            return (None, False) if source is None else (_Tag((cue.start, cue.end), cue.act, source), colon)
+        if cue is not None and cue.form == "verb":
+            verb = doc[k]
+            if all(doc[p].is_punct or doc[p].is_space or _governs(verb, doc[p]) for p in range(cue.end, t + 1)) \
+                    and not _has_own_content(lay, verb):
+                return _tag_from_verb(lay, cue), colon
+            return None, False
+        k -= 1
+    if colon:
+        return _statement_noun_tag(lay, range(k + 1, t)), True
+    return None, False
+
+
+def _statement_noun_tag(lay: _Layout, window: range) -> _Tag | None:
+    """"Obama's answer: “…”": a statement noun with its holder, right before a colon."""
+    nouns = lexicon.statement_nouns()
+    for k in reversed(window):
+        tok = lay.doc[k]
+        act = nouns.get(tok.lemma_.lower()) or nouns.get(tok.lower_)
+        if act is None or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        holder = next((c for c in tok.children if c.dep_ == "poss" and lay.speaker_ok(tok)(c)), None)
+        return None if holder is None else _Tag((k, k + 1), act, holder)
+    return None
+
+
+def _governs(head: Token, tok: Token) -> bool:
+    """Whether `tok` lies in the subtree of `head` (bounded walk up the tree)."""
+    for _ in range(50):
+        if tok == head:
+            return True
+        if tok.head == tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _has_own_content(lay: _Layout, verb: Token) -> bool:
+    """A verb that reports a clause outside the quote is not that quote's tag."""
+    return any(
+        child.dep_ == "ccomp" and not any(lay.in_quote(t.i) for t in child.subtree)
+        for child in verb.children
+    )
+
+
+def _has_own_object(verb: Token) -> bool:
+    """A direct object that is not an audience: "praise his refusal", not "told reporters"."""
+    addressees = lexicon.addressee_nouns()
+    return any(
+        c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lemma_.lower() not in addressees for c in verb.children
+    )
+
+
+def _claim_orphan_start(lay: _Layout, att: Attribution, qi: int, claimed: dict[int, Attribution]) -> None:
+    """A quote opened earlier in the paragraph and never closed, with only unattributed quotes
+    between, is the start of this quote: "“A “B” C “D”, – said X" is one quote from A to D."""
+    quote = lay.quotes[qi]
+    para = lay.paragraph(quote.open)
+    for orphan in reversed(lay.orphans):
+        if orphan >= quote.open or lay.paragraph(orphan) != para:
+            continue
+        between = [k for k, q in enumerate(lay.quotes) if orphan < q.open < quote.open]
+        if any(k in claimed for k in between):
+            return
+        att.parts = [(orphan + 1, att.end)]
+        att.quotes = between + att.quotes
+        return
+
+
+# --- sources and mentions -----------------------------------------------------------------
+
+
+def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) -> Token | None:
+    """The speaker of a reporting verb: its subject, the agent of a passive, the noun a
+    participle modifies ("footage of X asking"), the subject of the verb a participle hangs from
+    ("…, saying"), or, in inverted order, the nominal after it. Only tokens that pass `allowed`
+    can be speakers; audiences ("told reporters") never are."""
+    addressees = lexicon.addressee_nouns()
+
+    def speaker_like(tok: Token) -> bool:
+        return allowed(tok) and tok.lemma_.lower() not in addressees and tok.pos_ in ("NOUN", "PROPN", "PRON")
+
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ == "agent":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None and allowed(pobj):
+                    return pobj
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and allowed(c)]
+        before = [c for c in subjects if c.i < verb.i]
+        if before:
+            subject = before[0]
+            if subject.dep_ == "nsubjpass":
+                return None  # "it was announced": the subject of a passive is not its speaker
+            if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return verb.head if allowed(verb.head) else None
+            return None if subject.lemma_.lower() in addressees else subject
+        loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
+        if loose:
+            return loose[-1]
+        after = [c for c in verb.children if c.i > verb.i and c.dep_ in _AFTER_NOMINALS and speaker_like(c)]
+        # "said journalists the press secretary X": the speaker parsed as the audience's apposition
+        after += [
+            a for c in verb.children if c.i > verb.i and c.lemma_.lower() in addressees
+            for a in c.children if a.dep_ == "appos" and speaker_like(a)
+        ]
+        if after:
+            return max(after, key=lambda c: (c.ent_type_ == "PERSON", c.pos_ == "PROPN", -c.i))
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head if allowed(verb.head) else None
+        if verb.dep_ in _INHERITS_SUBJECT and verb.head != verb:
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def _mention(tok: Token) -> tuple[int, int]:
+    """The noun phrase headed by `tok`, without appositions, relative clauses and punctuation."""
+    start = tok.left_edge.i
+    end = tok.i + 1
+    for child in tok.rights:
+        if child.dep_ in _MENTION_STOPS:
+            break
+        end = child.right_edge.i + 1
+    doc = tok.doc
+    while end - 1 > tok.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < tok.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return (start, end)
+
+
+# --- "Name: statement" lines --------------------------------------------------------------
+
+
+def _name_colon_lines(lay: _Layout, claimed: dict[int, Attribution]) -> list[Attribution]:
+    """A line that opens with a name and a colon, as in headlines and transcripts."""
+    doc, found = lay.doc, []
+    furniture = lexicon.furniture_labels()
+    line_start = 0
+    for line_end in lay.newlines + [len(lay.text)]:
+        line = lay.text[line_start:line_end]
+        colon = line.find(":")
+        if 0 < colon <= 40 and len(line) - colon > 20 and line[:colon].strip().lower() not in furniture:
+            label = doc.char_span(line_start, line_start + colon, alignment_mode="contract")
+            if label is not None and len(label) and _is_name(label):
+                content = _trim_chars(lay.text, line_start + colon + 1, line_end)
+                quotes = [k for k, q in enumerate(lay.quotes) if content[0] <= q.open < content[1]]
+                colon_tok = doc.char_span(line_start + colon, line_start + colon + 1, alignment_mode="expand")
+                if not any(k in claimed for k in quotes) and colon_tok is not None:
+                    kind = _kind_of(lay, content, quotes, introduced=False)
+                    found.append(Attribution([content], kind, "claim", "colon-name", (colon_tok.start, colon_tok.end),
+                                             (label.start, label.end), quotes=quotes))
+        line_start = line_end + 1
+    return found
+
+
+def _is_name(label) -> bool:
+    """A short proper name: 1–4 tokens, each a proper noun or inside a named entity."""
+    if len(label) > 4:
+        return False
+    return all(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in label)
+
+
+# --- reported speech ----------------------------------------------------------------------
+
+
+def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attribution | None:
+    doc = lay.doc
+    head = doc[cue.head]
+    if cue.form == "according":
+        return _according(lay, cue, claimed)
+    clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
+    if clause is None:
+        return None
+    source = _source_of(head, lay.speaker_ok(head))
+    if source is None:
+        return None
+    return _reported_claim(lay, cue, list(clause.subtree), source, "reported", claimed)
+
+
+def _according_source(doc: Doc, cue: Cue) -> Token | None:
+    to = doc[cue.head + 1]
+    return next((c for c in to.children if c.dep_ == "pobj"), None) or next(
+        (c for c in doc[cue.head].children if c.dep_ == "pobj"), None
+    )
+
+
+def _according(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attribution | None:
+    """"According to X, …" and "…, according to X": X is the source of the clause it qualifies."""
+    doc = lay.doc
+    according = doc[cue.head]
+    source = _according_source(doc, cue)
+    if source is None:
+        return None
+    clause = according.head
+    while clause.dep_ not in ("ROOT", "ccomp", "conj") and clause.head != clause:
+        clause = clause.head
+    excluded = {t.i for t in according.subtree}
+    tokens = [t for t in clause.subtree if t.i not in excluded]
+    return _reported_claim(lay, cue, tokens, source, "according", claimed)
+
+
+def _reported_claim(lay, cue, tokens, source, rule, claimed) -> Attribution | None:
+    """The claim of a reported clause: its tokens in the cue's paragraph, less the source."""
+    source_span = _mention(source)
+    para = lay.paragraph(lay.doc[cue.head].idx)
+    tokens = [
+        t for t in tokens
+        if not (source_span[0] <= t.i < source_span[1]) and lay.paragraph(t.idx) == para
+    ]
+    if not tokens:
+        return None
+    start, end = _trim_tokens(tokens)
+    if start is None:
+        return None
+    begin, finish = tokens[start].idx, tokens[end].idx + len(tokens[end])
+    quotes = [k for k, q in enumerate(lay.quotes) if q.open < finish and q.outer_end > begin]
+    if any(k in claimed for k in quotes):
+        return None
+    for k in quotes:  # a quote cut by the clause edge is taken whole
+        begin, finish = min(begin, lay.quotes[k].start), max(finish, lay.quotes[k].end)
+    introduced = start > 0 or tokens[0].dep_ == "mark"
+    kind = _kind_of(lay, (begin, finish), quotes, introduced)
+    return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), source_span, quotes=quotes)
+
+
+def _trim_tokens(tokens: list[Token]) -> tuple[int | None, int | None]:
+    """Indices of the first and last content tokens: no leading "that", no edge punctuation."""
+    start, end = 0, len(tokens) - 1
+    while start <= end and (
+        tokens[start].is_punct and tokens[start].text not in _QUOTE_MARKS
+        or tokens[start].is_space
+        or tokens[start].dep_ in ("mark", "cc") and tokens[start].lower_ in ("that", "whether", "if", "and", "but")
+    ):
+        start += 1
+    while end >= start and (tokens[end].is_punct and tokens[end].text not in _QUOTE_MARKS or tokens[end].is_space):
+        end -= 1
+    if start > end:
+        return None, None
+    return start, end
+
+
+def _kind_of(lay: _Layout, content: tuple[int, int], quotes: list[int], introduced: bool) -> str:
+    """direct when the content is one quote and nothing else; mixed when it holds quotes."""
+    if not quotes:
+        return "indirect"
+    if len(quotes) == 1 and not introduced:
+        quote = lay.quotes[quotes[0]]
+        outside = lay.text[content[0]:quote.open] + lay.text[quote.outer_end:content[1]]
+        if not outside.strip(" ,.;:–—-\n"):
+            return "direct"
+    return "mixed"
+
+
+def _trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end)
+
+
+# --- quotes with no tag outside them ------------------------------------------------------
+
+
+def _unclaimed_quotes(lay: _Layout, found: list[Attribution], claimed: dict[int, Attribution]) -> list[Attribution]:
+    """Attribute the quote units left over, in text order: by a tag inside the marks, by
+    continuing the last speaker, or to no one. A quote continuing a direct claim of its own
+    paragraph joins that claim, as the second half of a quote its tag interrupted."""
+    result: list[Attribution] = []
+    units = [u for u in lay.units if not any(k in claimed for k in u)]
+    events = sorted([(a.start, 0, a) for a in found] + [(lay.quotes[u[0]].open, 1, u) for u in units],
+                    key=lambda e: (e[0], e[1]))
+    for _, is_quote, item in events:
+        if not is_quote:
+            result.append(item)
+            continue
+        unit: list[int] = item
+        parts = [lay.content(k) for k in unit]
+        inner = _inner_tag(lay, unit)
+        if inner is not None:
+            result.append(Attribution(parts, "direct", inner.act, "inner-tag", inner.cue, _mention(inner.source),
+                                      quotes=list(unit)))
+            continue
+        last = _speaker_to_continue(lay, result, unit[0])
+        if last is None:
+            if _stands_alone(lay, unit):
+                result.append(Attribution(parts, "direct", "claim", "no-source", quotes=list(unit)))
+            continue
+        leader = _split_quote_leader(lay, result, unit[0])
+        if leader is not None:
+            result[leader].parts.extend(parts)
+            result[leader].quotes.extend(unit)
+            continue
+        result.append(Attribution(parts, "direct", "claim", "follow-on", follows=last, quotes=list(unit)))
+    return result
+
+
+def _inner_tag(lay: _Layout, unit: list[int]) -> _Tag | None:
+    """A speech tag inside the marks, set off by a comma or dash: "…, he said. – …". A first or
+    second person ("…, I think, …") is the quoted speaker talking, not a tag."""
+    doc = lay.doc
+    for qi in unit:
+        first, last = lay.quote_tokens[qi]
+        for t in range(first + 1, last - 1):
+            cue = lay.cue_at.get(t)
+            if cue is None or cue.form != "verb":
+                continue
+            source = _source_of(doc[t])
+            if source is None or not (first < source.i < last) or source.lower_ in _FIRST_SECOND_PERSON:
+                continue
+            lo = min(_mention(source)[0], cue.start)
+            hi = max(_mention(source)[1], cue.end)
+            if hi - lo > 8:
+                continue
+            before = doc[lo - 1] if lo > first else None
+            after = doc[hi] if hi < last else None
+            if before is not None and before.text in _TAG_EDGE and (
+                after is None or after.text in _TAG_EDGE or after.text in _SENTENCE_END or after.text in _QUOTE_MARKS
+            ):
+                return _Tag((cue.start, cue.end), cue.act, source)
+    return None
+
+
+def _speaker_to_continue(lay: _Layout, result: list[Attribution], qi: int) -> int | None:
+    """The attribution a cue-less quote continues: the last one, if it has a speaker and ends in
+    this quote's paragraph, or in the paragraph this quote opens after (captions and headings
+    between are skipped)."""
+    if not result or (result[-1].source is None and result[-1].follows is None):
+        return None
+    prev, quote, text = result[-1], lay.quotes[qi], lay.text
+    if lay.paragraph(prev.end) == lay.paragraph(quote.open):
+        return len(result) - 1
+    line_start = text.rfind("\n", 0, quote.open) + 1
+    if text[line_start:quote.open].strip():
+        return None  # a quote inside a narrative sentence continues nobody
+    line_end = text.find("\n", quote.open)
+    if _is_furniture_line(text[line_start : len(text) if line_end < 0 else line_end]):
+        return None  # a quoted heading or caption: “Serious incident”: the world reacts
+    between = text[text.find("\n", prev.end) + 1 : line_start].split("\n")
+    return len(result) - 1 if all(_is_furniture_line(line) for line in between) else None
+
+
+def _split_quote_leader(lay: _Layout, result: list[Attribution], qi: int) -> int | None:
+    """The direct claim a quote is the rest of: the last direct claim of the same paragraph, when
+    nothing after it has another source ("“A,” she said, adding that …. “B.”")."""
+    para = lay.paragraph(lay.quotes[qi].open)
+    for k in range(len(result) - 1, -1, -1):
+        att = result[k]
+        if lay.paragraph(att.end) != para:
+            return None
+        if att.kind == "direct" and att.rule in ("tag", "inner-tag", "follow-on"):
+            later = result[k + 1 :]
+            same = all(a.source == att.source and a.follows == att.follows for a in later)
+            return k if same else None
+    return None
+
+
+def _is_furniture_line(line: str) -> bool:
+    """Blank lines, captions and headings: short lines that do not end like a sentence."""
+    line = line.strip()
+    return not line or (line[-1] not in _SENTENCE_END_CHARS and len(line.split()) <= 40)
+
+
+def _stands_alone(lay: _Layout, unit: list[int]) -> bool:
+    """A quote that is a sentence of its own (not a quoted phrase inside one)."""
+    first, last = lay.quotes[unit[0]], lay.quotes[unit[-1]]
+    text = lay.text
+    line_start = text.rfind("\n", 0, first.open) + 1
+    before = text[line_start:first.open].rstrip()
+    after_end = text.find("\n", last.outer_end)
+    after = text[last.outer_end: len(text) if after_end < 0 else after_end].lstrip()
+    content = text[first.start:last.end].strip()
+    starts = not before or before[-1] in ".!?:"
+    ends = not after or after[0] in ".!?" or content[-1:] in (".", "!", "?")
+    return starts and ends and len(content.split()) >= 4

@@ -1,0 +1,117 @@
+"""The `claimx` spaCy component: runs the stages in order over a parsed Doc and stores the
+result as `doc._.claimx` (an Extraction), with `doc._.claims` as a shortcut to its claims.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claimx.attribution import Attribution, attribute
+from claimx.cues import find_cues
+from claimx.entities import EntityRecord, Resolver
+from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
+from claimx.quotes import scan_quotes
+
+if not Doc.has_extension("claimx"):
+    Doc.set_extension("claimx", default=None)
+if not Doc.has_extension("claims"):
+    Doc.set_extension("claims", getter=lambda doc: doc._.claimx.claims if doc._.claimx is not None else ())
+
+
+@Language.factory(
+    "claimx",
+    default_config={"min_confidence": 0.0},
+    requires=["token.dep", "token.head", "token.pos", "token.lemma", "doc.ents"],
+    assigns=["doc._.claimx", "doc._.claims"],
+)
+def make_claimx(nlp: Language, name: str, *, min_confidence: float) -> ClaimxComponent:
+    return ClaimxComponent(name, min_confidence=min_confidence)
+
+
+class ClaimxComponent:
+    """Finds the claims of a parsed Doc. Claims under `min_confidence` are dropped."""
+
+    def __init__(self, name: str = "claimx", *, min_confidence: float = 0.0) -> None:
+        self.name = name
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.claimx = analyse(doc, min_confidence=self.min_confidence)
+        return doc
+
+
+def analyse(doc: Doc, *, min_confidence: float = 0.0, doc_id: str | None = None) -> Extraction:
+    """Every claim in a parsed Doc, with speakers resolved and targets named."""
+    text = doc.text
+    attributions = [
+        a for a in attribute(doc, scan_quotes(text), find_cues(doc)) if a.confidence >= min_confidence
+    ]
+    resolver = Resolver(doc)
+    speakers = _speakers(doc, attributions, resolver)
+    targets = [_targets(a, resolver) for a in attributions]
+
+    referenced = {rec.key: rec for pair in speakers if pair is not None for rec in [pair[1]]}
+    for found in targets:
+        referenced.update((rec.key, rec) for rec in found)
+    ordered = sorted(referenced.values(), key=lambda r: (r.first, r.name))
+    ids = {rec.key: f"e{n}" for n, rec in enumerate(ordered)}
+    entities = tuple(Entity(id=ids[r.key], name=r.name, kind=r.kind, aliases=tuple(r.aliases)) for r in ordered)
+
+    claims = []
+    for n, (att, speaker, found) in enumerate(zip(attributions, speakers, targets)):
+        claims.append(
+            Claim(
+                id=f"c{n}",
+                content=_span(text, att.start, att.end),
+                parts=tuple(_span(text, s, e) for s, e in att.parts) if len(att.parts) > 1 else (),
+                kind=att.kind,
+                cue=_token_span(doc, att.cue),
+                act=att.act,
+                speaker=None
+                if speaker is None
+                else Speaker(mention=speaker[0], name=speaker[1].name, entity_id=ids[speaker[1].key]),
+                targets=tuple(EntityRef(id=ids[r.key], name=r.name) for r in found),
+                confidence=att.confidence,
+            )
+        )
+    return Extraction(text=text, doc_id=doc_id, claims=tuple(claims), entities=entities)
+
+
+def _speakers(
+    doc: Doc, attributions: list[Attribution], resolver: Resolver
+) -> list[tuple[Span, EntityRecord] | None]:
+    """Each attribution's speaker mention and entity; a follow-on quote shares its leader's."""
+    result: list[tuple[Span, EntityRecord] | None] = []
+    previous: EntityRecord | None = None
+    for att in attributions:
+        pair = None
+        if att.source is not None:
+            mention = doc[att.source[0] : att.source[1]]
+            record = resolver.resolve(mention, previous)
+            pair = (_span(doc.text, mention.start_char, mention.end_char), record)
+        elif att.follows is not None:
+            pair = result[att.follows]
+        if pair is not None:
+            previous = pair[1]
+        result.append(pair)
+    return result
+
+
+def _targets(att: Attribution, resolver: Resolver) -> list[EntityRecord]:
+    found: dict[str, EntityRecord] = {}
+    for start, end in att.parts:
+        for record in resolver.named_in(start, end):
+            found.setdefault(record.key, record)
+    return list(found.values())
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start=start, end=end, text=text[start:end])
+
+
+def _token_span(doc: Doc, tokens: tuple[int, int] | None) -> Span | None:
+    if tokens is None:
+        return None
+    span = doc[tokens[0] : tokens[1]]
+    return _span(doc.text, span.start_char, span.end_char)

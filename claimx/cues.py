@@ -1,0 +1,84 @@
+"""Cues: the words that report speech or thought, and the speech act each one expresses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from claimx import lexicon
+
+_VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A reporting word. `head` is the token the speaker and content attach to; `start`/`end`
+    (exclusive) cover the whole cue ("point out", "according to")."""
+
+    head: int
+    start: int
+    end: int
+    act: str
+    form: str  # "verb", "according", "colon"
+    direct_only: bool = False
+
+
+def _regular_stems(form: str) -> tuple[str, ...]:
+    """Candidate lemmas of a regularly inflected verb form, for when the tagger mislabels it."""
+    stems = [form]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""),
+                         ("ing", ""), ("ing", "e")):
+        if form.endswith(suffix) and len(form) - len(suffix) >= 2:
+            stems.append(form[: -len(suffix)] + repl)
+    return tuple(stems)
+
+
+def verb_entry(token: Token) -> lexicon.Verb | None:
+    """The lexicon entry of a reporting verb token, including phrasal ones ("point out")."""
+    if token.pos_ != "VERB" and token.tag_ not in _VERB_TAGS:
+        return None
+    verbs = lexicon.reporting_verbs()
+    lemma = token.lemma_.lower()
+    for child in token.children:
+        if child.dep_ == "prt":
+            entry = verbs.get(f"{lemma} {child.lower_}")
+            if entry is not None:
+                return entry
+    entry = verbs.get(lemma) or verbs.get(token.lower_)
+    if entry is None:
+        entry = next((verbs[s] for s in _regular_stems(token.lower_) if s in verbs), None)
+    if entry is not None and " " in entry.lemma:
+        return None  # a phrasal cue without its particle: "point" alone reports nothing
+    return entry
+
+
+def verb_cue(token: Token) -> Cue | None:
+    entry = verb_entry(token)
+    if entry is None:
+        return None
+    end = token.i + 1
+    for child in token.children:
+        if child.dep_ == "prt" and child.i == end:
+            end += 1
+    return Cue(token.i, token.i, end, entry.act, "verb", entry.direct_only)
+
+
+def according_to(token: Token) -> Cue | None:
+    """"according to X": `head` is "according"; the source is the object of "to"."""
+    if token.lower_ != "according":
+        return None
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if nxt is None or nxt.lower_ != "to":
+        return None
+    return Cue(token.i, token.i, token.i + 2, "report", "according")
+
+
+def find_cues(doc: Doc) -> list[Cue]:
+    """Every reporting verb and "according to" in the document, in order."""
+    cues = []
+    for token in doc:
+        cue = verb_cue(token) or according_to(token)
+        if cue is not None:
+            cues.append(cue)
+    return cues

@@ -1,0 +1,317 @@
+"""Mentions and entities: who each speaker mention is.
+
+A full name is an entity; a surname alone resolves to the full name given before it (or, if none,
+after it). A mention whose head is a name, an organisation or a place is that entity. "he" and
+"she" resolve to the last compatible speaker, else to the nearest compatible person before them.
+A definite role noun ("the official") resolves to an earlier source with the same role, else to
+the last speaker when that was a named person. Anything else is an unnamed source that keeps its
+own description ("Turkish government official").
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from claimx import lexicon
+
+_KIND_OF_LABEL = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
+_DETERMINERS = frozenset({"a", "an", "the", "one", "some", "another", "this", "that", "these", "those"})
+_INDEFINITE = frozenset({"a", "an", "one", "some", "another", "several", "two", "three", "many"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
+@dataclass(slots=True)
+class EntityRecord:
+    """An entity as resolution builds it; `first` is the offset of its first mention."""
+
+    key: str
+    name: str
+    kind: str
+    first: int
+    gender: str = "-"
+    aliases: list[str] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+    seen_at: list[int] = field(default_factory=list)
+
+    def saw(self, surface: str, at: int) -> None:
+        surface = " ".join(surface.split())
+        if surface and surface not in self.aliases:
+            self.aliases.append(surface)
+        self.seen_at.append(at)
+
+    def last_seen(self, before: int) -> int:
+        return max((at for at in self.seen_at if at < before), default=-1)
+
+    @property
+    def role_classes(self) -> set[str]:
+        classes = lexicon.role_classes()
+        return {classes[r] for r in self.roles if r in classes}
+
+
+@dataclass(frozen=True, slots=True)
+class _NameMention:
+    start: int  # character offset
+    token: int  # index of the head token
+    key: str
+    subject: bool
+
+
+class Resolver:
+    """Resolves the mentions of one Doc to entities, remembering the speakers seen so far."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.entities: dict[str, EntityRecord] = {}
+        self.person_mentions: list[_NameMention] = []
+        self.other_mentions: list[_NameMention] = []
+        self._token_key: dict[int, str] = {}
+        self._index_names()
+
+    # -- named entities -----------------------------------------------------------------
+
+    def _index_names(self) -> None:
+        persons = [e for e in map(_last_line, self.doc.ents) if e is not None and e.label_ == "PERSON"]
+        full_names: dict[str, list[tuple[int, str]]] = {}
+        cleaned = {}
+        for ent in persons:
+            words = _name_words(ent)
+            if words:
+                cleaned[ent.start] = words
+                if len(words) > 1:
+                    full_names.setdefault(words[-1].lower(), []).append((ent.start_char, " ".join(words)))
+        self._full_names = full_names
+        for ent in self.doc.ents:
+            kind = _KIND_OF_LABEL.get(ent.label_)
+            ent = _last_line(ent)
+            if kind is None or ent is None:
+                continue
+            if kind != "person" and len(ent) == 1 and ent.text.lower() in full_names:
+                kind = "person"  # a surname the recogniser mislabelled: "Hollande" as a place
+                cleaned[ent.start] = [ent.text]
+            if kind == "person":
+                words = cleaned.get(ent.start)
+                if not words:
+                    continue
+                key = self._person_key(words, ent.start_char)
+                record = self._record(key, key, "person", ent.start_char)
+                record.saw(ent.text, ent.start_char)
+                self._learn_person(record, ent)
+                target = self.person_mentions
+            else:
+                name = _strip_determiner(ent)
+                if not name:
+                    continue
+                key = f"{kind}:{name.lower()}"
+                record = self._record(key, name, kind, ent.start_char)
+                record.saw(ent.text, ent.start_char)
+                target = self.other_mentions
+            for tok in ent:
+                self._token_key[tok.i] = record.key
+            target.append(_NameMention(ent.start_char, ent.root.i, record.key, ent.root.dep_ in ("nsubj", "nsubjpass")))
+
+    def _person_key(self, words: list[str], start: int) -> str:
+        """A surname alone names the full name given before it, else the one after it."""
+        if len(words) > 1:
+            return " ".join(words)
+        forms = self._full_names.get(words[0].lower())
+        if not forms:
+            return words[0]
+        before = [name for char, name in forms if char < start]
+        return before[-1] if before else forms[0][1]
+
+    def _record(self, key: str, name: str, kind: str, first: int) -> EntityRecord:
+        record = self.entities.get(key)
+        if record is None:
+            record = self.entities[key] = EntityRecord(key, name, kind, first)
+        return record
+
+    def _learn_person(self, record: EntityRecord, ent: Span) -> None:
+        """Gender from the first name or a gendered title; roles from the title before the name
+        ("press secretary X") and from appositions ("X, the spokesman" / "the spokesman, X")."""
+        if record.gender == "-" and " " in record.name:
+            record.gender = lexicon.first_names().get(record.name.split()[0].lower(), "-")
+        words: list[str] = []
+        k = ent.start - 1
+        while k >= 0 and k >= ent.start - 4:
+            tok = self.doc[k]
+            if tok.pos_ in ("DET", "PUNCT") or tok.text in _POSSESSIVE or tok.ent_type_ in ("GPE", "NORP", "ORG"):
+                break
+            words.insert(0, tok.lower_)
+            k -= 1
+        described = [c for c in ent.root.children if c.dep_ == "appos"]
+        if ent.root.dep_ == "appos":
+            described.append(ent.root.head)
+        for noun in described:
+            words += [t.lower_ for t in noun.lefts if t.pos_ in ("NOUN", "PROPN", "ADJ")] + [noun.lower_]
+        nouns = lexicon.person_nouns()
+        for phrase in _phrases(words):
+            entry = nouns.get(phrase)
+            if entry is not None or phrase in lexicon.role_classes():
+                record.roles.add(phrase)
+                if record.gender == "-" and entry is not None and entry.gender in ("m", "f"):
+                    record.gender = entry.gender
+
+    # -- speaker mentions ---------------------------------------------------------------
+
+    def resolve(self, mention: Span, previous: EntityRecord | None) -> EntityRecord:
+        """The entity a speaker mention refers to; `previous` is the last speaker before it."""
+        head = mention.root
+        key = self._named_key(mention, head)
+        if key is not None:
+            record = self.entities[key]
+            record.saw(mention.text, mention.start_char)
+            return record
+        lower = head.lower_
+        pronoun = lexicon.pronouns().get(lower)
+        if pronoun is not None and head.pos_ == "PRON":
+            return self._pronoun(mention, pronoun, previous)
+        return self._description(mention, head, previous)
+
+    def _named_key(self, mention: Span, head: Token) -> str | None:
+        """The named entity the mention's head belongs to, or that an apposition names."""
+        key = self._token_key.get(head.i)
+        if key is not None:
+            return key
+        for child in head.children:
+            if child.dep_ == "appos":
+                key = self._token_key.get(child.i)
+                if key is not None and self.entities[key].kind == "person":
+                    return key
+        if head.pos_ == "PROPN" and head.lower_ in self._full_names:
+            key = self._person_key([head.text], head.idx)  # a surname the tagger missed as a name
+            self._record(key, key, "person", head.idx)
+            return key
+        return None
+
+    def _pronoun(self, mention: Span, pronoun: lexicon.Pronoun, previous: EntityRecord | None) -> EntityRecord:
+        if pronoun.person in ("1", "2", "rel"):
+            return self._unresolved(mention)
+        if pronoun.number == "sg" and pronoun.gender in ("m", "f"):
+            if previous is not None and previous.kind == "person" and previous.gender in ("-", pronoun.gender):
+                previous.saw(mention.text, mention.start_char)
+                return previous
+            record = self._nearest(self.person_mentions, mention.start_char, pronoun.gender)
+        else:
+            if previous is not None and previous.kind != "person":
+                previous.saw(mention.text, mention.start_char)
+                return previous
+            record = self._nearest(self.other_mentions, mention.start_char, None)
+        if record is None:
+            return self._unresolved(mention)
+        record.saw(mention.text, mention.start_char)
+        return record
+
+    def _nearest(self, mentions: list[_NameMention], before: int, gender: str | None) -> EntityRecord | None:
+        """The closest compatible mention before `before`, subjects first within a window."""
+        end = bisect_left([m.start for m in mentions], before)
+        candidates = [m for m in mentions[:end] if gender is None or self.entities[m.key].gender in ("-", gender)]
+        if not candidates:
+            return None
+        window = [m for m in candidates if before - m.start < 600]
+        subjects = [m for m in window if m.subject]
+        chosen = (subjects or window or candidates)[-1]
+        return self.entities[chosen.key]
+
+    def _description(self, mention: Span, head: Token, previous: EntityRecord | None) -> EntityRecord:
+        """A common-noun mention. A definite one ("the official", "the Kremlin spokesman") is the
+        earlier unnamed source with the same role, else the person last seen with a role of the
+        same class, else the last speaker if that was a named person; anything else is a new
+        unnamed source described by the mention itself."""
+        at = mention.start_char
+        words = [t.lower_ for t in mention if not t.is_punct and t.text not in _POSSESSIVE]
+        first = words[0] if words else ""
+        role = head.lemma_.lower()
+        nouns = lexicon.person_nouns()
+        is_role = (nouns.get(head.lower_) or nouns.get(role)) is not None
+        head_words = [t.lower_ for t in head.lefts if t.pos_ in ("NOUN", "PROPN", "ADJ")] + [head.lower_]
+        classes = {lexicon.role_classes()[p] for p in _phrases(head_words) if p in lexicon.role_classes()}
+        bare_singular = first not in _DETERMINERS and head.tag_ in ("NN", "NNP")  # "Press Secretary X said"
+        definite = first not in _INDEFINITE and (
+            first in ("the", "this") or bare_singular or any(t.text in _POSSESSIVE for t in mention)
+        )
+        if definite:
+            earlier = [r for r in self.entities.values() if r.last_seen(at) >= 0]
+            same_role = [r for r in earlier if r.kind == "unnamed" and role in r.roles]
+            same_class = [r for r in earlier if r.kind == "person" and classes & r.role_classes]
+            chosen = max(same_role or same_class, key=lambda r: r.last_seen(at), default=None)
+            if chosen is None and is_role and previous is not None and previous.kind == "person" \
+                    and " " in previous.name and not (classes and previous.role_classes):
+                chosen = previous
+            if chosen is not None:
+                chosen.saw(mention.text, at)
+                return chosen
+        key = f"unnamed:{at}"
+        description = _strip_determiner(mention) or mention.text
+        kind = "unnamed" if is_role or first in _INDEFINITE else "unknown"
+        record = self._record(key, description, kind, at)
+        record.roles.add(role)
+        record.saw(mention.text, at)
+        return record
+
+    def _unresolved(self, mention: Span) -> EntityRecord:
+        key = f"unknown:{mention.start_char}"
+        record = self._record(key, mention.text, "unknown", mention.start_char)
+        record.saw(mention.text, mention.start_char)
+        return record
+
+    def named_in(self, start: int, end: int) -> list[EntityRecord]:
+        """The named entities mentioned between two character offsets, in order, once each."""
+        seen: dict[str, EntityRecord] = {}
+        for mention in self.person_mentions + self.other_mentions:
+            if start <= mention.start < end and mention.key not in seen:
+                seen[mention.key] = self.entities[mention.key]
+        return sorted(seen.values(), key=lambda r: r.first)
+
+
+def _is_title(tok: Token) -> bool:
+    entry = lexicon.person_nouns().get(tok.lower_) or lexicon.person_nouns().get(tok.lower_.rstrip("."))
+    return entry is not None and entry.title
+
+
+def _name_words(ent: Span) -> list[str]:
+    """A person's name without titles, possessive endings or edge punctuation."""
+    words = [t for t in ent if not t.is_punct and t.text not in _POSSESSIVE]
+    while len(words) > 1 and (words[0].lower_ in _DETERMINERS or _is_title(words[0])):
+        words = words[1:]
+    return [w.text for w in words]
+
+
+def _strip_determiner(span: Span) -> str:
+    tokens = list(span)
+    while tokens and (tokens[0].lower_ in _DETERMINERS or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].text in _POSSESSIVE):
+        tokens = tokens[:-1]
+    if not tokens:
+        return ""
+    return span.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+
+
+def _phrases(words: list[str], longest: int = 4) -> list[str]:
+    """Every run of up to `longest` consecutive words, longest first."""
+    return [
+        " ".join(words[i : i + size])
+        for size in range(min(longest, len(words)), 0, -1)
+        for i in range(len(words) - size + 1)
+    ]
+
+
+def _last_line(ent: Span) -> Span | None:
+    """The part of an entity after its last line break: NER sometimes joins a heading to a name."""
+    breaks = [t.i for t in ent if "\n" in t.text]
+    if not breaks:
+        return ent
+    rest = ent.doc[breaks[-1] + 1 : ent.end]
+    if not len(rest):
+        return None
+    return Span(ent.doc, rest.start, rest.end, label=ent.label_)

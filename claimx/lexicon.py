@@ -1,0 +1,106 @@
+"""Lexicon: the linguistic knowledge claimx reads from `claimx/data/`.
+
+Each file says in its header what it holds and where it comes from. Files are read once per
+process, on first use, and returned as immutable mappings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Mapping
+
+from claimx.errors import ClaimxError
+
+
+@dataclass(frozen=True, slots=True)
+class Verb:
+    lemma: str
+    act: str
+    direct_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PersonNoun:
+    gender: str  # "m", "f" or "-"
+    title: bool  # stands before a name: "President", "Sen."
+    role: bool  # heads a description of a person: "the spokesman"
+
+
+@dataclass(frozen=True, slots=True)
+class Pronoun:
+    number: str  # "sg", "pl", "any", "rel"
+    gender: str  # "m", "f", "n" or "-"
+    person: str
+
+
+def _rows(name: str, min_columns: int) -> list[list[str]]:
+    text = resources.files("claimx.data").joinpath(name).read_text(encoding="utf-8")
+    rows = []
+    for line_no, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) < min_columns:
+            raise ClaimxError("E020", f"claimx/data/{name} line {line_no}: expected {min_columns} columns, got {line!r}")
+        rows.append(cols)
+    return rows
+
+
+@cache
+def reporting_verbs() -> Mapping[str, Verb]:
+    """Every form of every reporting verb ("said", "say", "point out") → its entry."""
+    table: dict[str, Verb] = {}
+    for cols in _rows("reporting_verbs.tsv", 2):
+        lemma, act = cols[0], cols[1]
+        verb = Verb(lemma, act, len(cols) > 3 and cols[3] == "direct")
+        table[lemma] = verb
+        for form in filter(None, (f.strip() for f in (cols[2] if len(cols) > 2 else "").split(","))):
+            table.setdefault(form, verb)
+    return MappingProxyType(table)
+
+
+@cache
+def statement_nouns() -> Mapping[str, str]:
+    """Nouns that name a statement ("claim", "warning") → speech act."""
+    return MappingProxyType({cols[0]: cols[1] for cols in _rows("statement_nouns.tsv", 2)})
+
+
+@cache
+def first_names() -> Mapping[str, str]:
+    """Given name → "m" or "f", by common usage."""
+    return MappingProxyType({cols[0]: cols[1] for cols in _rows("first_names.tsv", 2)})
+
+
+@cache
+def person_nouns() -> Mapping[str, PersonNoun]:
+    """Titles and role nouns ("senator", "press secretary", "officials") → gender and use."""
+    table = {}
+    for word, gender, use in (cols[:3] for cols in _rows("person_nouns.tsv", 3)):
+        table[word] = PersonNoun(gender, use in ("title", "both"), use in ("role", "both"))
+    return MappingProxyType(table)
+
+
+@cache
+def role_classes() -> Mapping[str, str]:
+    """Role nouns → the class of roles that may describe one person ("spokesman" ~ "press secretary")."""
+    return MappingProxyType({cols[0]: cols[1] for cols in _rows("role_classes.tsv", 2)})
+
+
+@cache
+def pronouns() -> Mapping[str, Pronoun]:
+    return MappingProxyType({c[0]: Pronoun(c[1], c[2], c[3]) for c in _rows("pronouns.tsv", 4)})
+
+
+@cache
+def addressee_nouns() -> frozenset[str]:
+    """Nouns for the audience of a statement ("reporters"): never its speaker."""
+    return frozenset(cols[0] for cols in _rows("addressee_nouns.txt", 1))
+
+
+@cache
+def furniture_labels() -> frozenset[str]:
+    """Labels of page furniture before a colon ("See also:"): never a speaker."""
+    return frozenset(cols[0] for cols in _rows("furniture_labels.txt", 1))

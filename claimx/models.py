@@ -1,0 +1,94 @@
+"""The public result types: frozen pydantic models that serialise to plain JSON.
+
+Every `Span` indexes the caller's original text: `text[span.start:span.end] == span.text`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:  # networkx is imported only when a graph is asked for
+    import networkx
+
+Kind = Literal["direct", "indirect", "mixed"]
+EntityKind = Literal["person", "organization", "place", "group", "unnamed", "unknown"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(_Frozen):
+    """A stretch of the input text, by character offsets."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class EntityRef(_Frozen):
+    """A pointer to an entity of the same extraction: its id and canonical name."""
+
+    id: str
+    name: str
+
+
+class Speaker(_Frozen):
+    """Who made a claim: the surface mention and the entity it resolves to."""
+
+    mention: Span
+    name: str
+    entity_id: str | None = None
+
+
+class Entity(_Frozen):
+    """A person, organisation, place, group or unnamed source seen in the text."""
+
+    id: str
+    name: str
+    kind: EntityKind
+    aliases: tuple[str, ...] = ()
+
+
+class Claim(_Frozen):
+    """One attributed statement.
+
+    `content` is the whole claim; for a quote interrupted by its speech tag ("…," he said, "…")
+    it is the hull of the quoted `parts`. `cue` is the word(s) that report the speech, `act` the
+    speech act the cue expresses. `confidence` is higher for stronger evidence (a speech verb
+    with its subject) than for weaker (a quote continuing the last speaker).
+    """
+
+    id: str
+    content: Span
+    parts: tuple[Span, ...] = ()
+    kind: Kind
+    cue: Span | None = None
+    act: str = "claim"
+    speaker: Speaker | None = None
+    targets: tuple[EntityRef, ...] = ()
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+class Extraction(_Frozen):
+    """Everything claimx found in one text."""
+
+    text: str
+    doc_id: str | None = None
+    claims: tuple[Claim, ...] = ()
+    entities: tuple[Entity, ...] = ()
+
+    def entity(self, entity_id: str) -> Entity:
+        """The entity with this id; KeyError names the id if there is none."""
+        for entity in self.entities:
+            if entity.id == entity_id:
+                return entity
+        raise KeyError(entity_id)
+
+    def graph(self) -> networkx.MultiDiGraph:
+        """This document's graph: entity —said→ claim —about→ entity."""
+        from claimx.graph import build_graph
+
+        return build_graph([self])

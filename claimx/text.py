@@ -1,0 +1,45 @@
+"""Text: what spaCy is given. A cleaned copy of the caller's text, character for character
+the same length, so every offset claimx reports indexes the caller's own string.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Lone surrogates (JSON can carry them) make spaCy raise; C0 controls other than tab and line
+# breaks confuse the tokenizer. Each is replaced by one character, so offsets are unchanged.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PARAGRAPH_SEPARATOR = re.compile("[\u2028\u2029\x85]")
+
+
+def clean(text: str) -> str:
+    """A same-length copy of `text` that any spaCy pipeline accepts."""
+    text = _SURROGATE.sub("\ufffd", text)
+    text = _CONTROL.sub(" ", text)
+    return _PARAGRAPH_SEPARATOR.sub("\n", text)
+
+
+def chunks(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut `text` into pieces of at most `limit` characters, each with its offset.
+
+    Cuts fall after a line break where one is in reach, else after a sentence end, else after a
+    space: a quote or a claim is only cut when a single paragraph exceeds the limit.
+    """
+    if limit <= 0:
+        raise ValueError("limit must be positive")
+    pieces: list[tuple[int, str]] = []
+    start, n = 0, len(text)
+    while n - start > limit:
+        window_end = start + limit
+        cut = text.rfind("\n", start, window_end) + 1
+        if cut <= start:
+            cut = max(text.rfind(". ", start, window_end), text.rfind("? ", start, window_end)) + 2
+        if cut <= start + 1:
+            cut = text.rfind(" ", start, window_end) + 1
+        if cut <= start:
+            cut = window_end
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
