@@ -1,0 +1,45 @@
+"""The claimx command, run as a user would run it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "claimx", *args], capture_output=True, text=True, input=stdin)
+
+
+def test_cli_version():
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout.startswith("claimx ")
+
+
+def test_cli_extract_folder_prints_claims_and_writes_graph(tmp_path):
+    out = run("extract", str(SEEDS), "-o", str(tmp_path / "seeds.graphml"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("seeds/") == 5
+    graph = nx.read_graphml(tmp_path / "seeds.graphml")
+    claims = [n for n, d in graph.nodes(data=True) if d["type"] == "claim"]
+    assert len(claims) > 40
+
+
+def test_cli_extract_stdin_to_jsonl():
+    out = run("extract", "-", "--format", "jsonl", "-q", stdin="“We will win,” said Ana Bell.\n")
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout)
+    assert record["doc_id"] == "<stdin>"
+    assert record["claims"][0]["speaker"]["name"] == "Ana Bell"
+
+
+def test_cli_bad_file_is_reported_and_skipped(tmp_path):
+    (tmp_path / "good.txt").write_text("“We will win,” said Ana Bell.", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00 not utf-8 \xc3")
+    out = run("extract", str(tmp_path), "--format", "jsonl", "-q")
+    assert out.returncode == 1
+    assert "bad.txt" in out.stderr and "UTF-8" in out.stderr
+    assert [json.loads(line)["doc_id"] for line in out.stdout.splitlines()] == [str(tmp_path / "good.txt")]

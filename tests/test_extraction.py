@@ -1,0 +1,169 @@
+"""The public contract: extract, extract_many, load, the spaCy component, and bad input."""
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import claimx
+from claimx.errors import ClaimxError
+from claimx.loading import DEFAULT_MODEL, choose_model
+
+ARTICLE = (
+    "Mayor Elena Ruiz defended the budget on Monday.\n\n"
+    "“We will rebuild the bridge before winter,” Ruiz said. “Nobody will be left behind.”\n\n"
+    "The council’s treasurer, Mark Obi, warned that the costs would double.\n\n"
+    "“This plan is a fantasy,” Obi told reporters.\n"
+)
+
+
+def spans_of(result):
+    for claim in result.claims:
+        yield claim.content
+        yield from claim.parts
+        if claim.cue is not None:
+            yield claim.cue
+        if claim.speaker is not None:
+            yield claim.speaker.mention
+
+
+def test_extraction_finds_speakers_and_kinds(extract):
+    result = extract(ARTICLE)
+    found = [(c.speaker.name if c.speaker else None, c.kind) for c in result.claims]
+    assert found == [
+        ("Elena Ruiz", "direct"),
+        ("Mark Obi", "indirect"),
+        ("Mark Obi", "direct"),
+    ]
+    assert result.claims[1].act == "warning"
+    assert {e.name for e in result.entities} >= {"Elena Ruiz", "Mark Obi"}
+
+
+def test_extraction_models_are_frozen_and_serialise(extract):
+    result = extract(ARTICLE)
+    with pytest.raises(Exception):
+        result.claims[0].kind = "indirect"
+    data = result.model_dump(mode="json")
+    assert data["claims"][0]["speaker"]["name"] == "Elena Ruiz"
+    assert claimx.Extraction.model_validate(data) == result
+
+
+def test_extraction_spans_index_the_input(extract):
+    result = extract(ARTICLE)
+    for span in spans_of(result):
+        assert ARTICLE[span.start : span.end] == span.text
+
+
+def test_extraction_speaker_entity_ids_point_into_entities(extract):
+    result = extract(ARTICLE)
+    ids = {e.id for e in result.entities}
+    for claim in result.claims:
+        assert claim.speaker.entity_id in ids
+        assert result.entity(claim.speaker.entity_id).name == claim.speaker.name
+
+
+def test_extraction_rejects_non_text_with_type_name(extract):
+    with pytest.raises(TypeError, match=r"\[E001\].*bytes"):
+        extract(b"bytes are not text")
+    with pytest.raises(TypeError, match=r"\[E001\].*NoneType"):
+        claimx.extract(None)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t"])
+def test_extraction_empty_text_gives_empty_result(extract, text):
+    result = extract(text)
+    assert result.claims == () and result.entities == () and result.text == text
+
+
+def test_extraction_lone_surrogates_and_controls_keep_offsets(extract):
+    text = "Intro \ud800 with\x00 junk\x07.\n\n“We will rebuild the bridge,” the mayor said.\udfff"
+    result = extract(text)
+    assert result.text == text
+    assert [c.content.text for c in result.claims] == ["We will rebuild the bridge,"]
+    for span in spans_of(result):
+        assert text[span.start : span.end] == span.text
+
+
+def test_extraction_long_text_is_chunked_without_losing_claims(nlp, monkeypatch):
+    paragraphs = [
+        f"“Plan number {i} will work,” said Councillor Dana Fry. “It is costed.”\n\n" for i in range(12)
+    ]
+    text = "".join(paragraphs)
+    whole = claimx.extract(text, nlp=nlp)
+    monkeypatch.setattr(nlp, "max_length", 300)
+    chunked = claimx.extract(text, nlp=nlp)
+    assert len(text) > 300
+    assert [(c.content.start, c.content.end, c.speaker.name) for c in chunked.claims] == [
+        (c.content.start, c.content.end, c.speaker.name) for c in whole.claims
+    ]
+    assert len(chunked.claims) == 12
+
+
+def test_extraction_many_keeps_order_and_ids(nlp):
+    texts = [("“Yes,” said Ana Bell. “We agree.”", "a"), ("", "b"), ("“No,” said Carl Dyer.", {"id": 3})]
+    results = list(claimx.extract_many(iter(texts), nlp=nlp, batch_size=2))
+    assert [r.doc_id for r in results] == ["a", "b", "3"]
+    assert [len(r.claims) for r in results] == [1, 0, 1]
+    assert results[2].claims[0].speaker.name == "Carl Dyer"
+
+
+def test_extraction_many_names_the_bad_item(nlp):
+    with pytest.raises(TypeError, match=r"texts\[1\].*int"):
+        list(claimx.extract_many(["fine", 42], nlp=nlp))
+
+
+def test_extraction_component_sets_doc_claims(nlp, extract):
+    doc = nlp(ARTICLE)
+    assert doc._.claims == extract(ARTICLE).claims
+    assert "claimx" in nlp.pipe_names
+
+
+def test_extraction_load_names_its_model(nlp):
+    assert nlp.meta["claimx"]["model"].startswith("en_core_web_sm")
+    assert nlp.meta["claimx"]["version"] == claimx.__version__
+
+
+def test_extraction_unknown_model_is_a_coded_error():
+    with pytest.raises(ClaimxError, match=r"\[E002\].*no_such_model"):
+        claimx.load("no_such_model")
+
+
+def test_extraction_model_choice_order(monkeypatch):
+    import spacy.util
+
+    monkeypatch.delenv("CLAIMX_MODEL", raising=False)
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name in {"en_core_web_md", "en_core_web_sm"})
+    assert choose_model("my_model") == "my_model"
+    assert choose_model() == "en_core_web_md"
+    monkeypatch.setenv("CLAIMX_MODEL", "env_model")
+    assert choose_model() == "env_model"
+    monkeypatch.delenv("CLAIMX_MODEL")
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    assert choose_model() == DEFAULT_MODEL
+
+
+def test_extraction_import_loads_no_model():
+    code = "import sys, claimx; print('spacy' in sys.modules, 'pydantic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+# Arbitrary text, salted with quote marks, speech verbs, names and lone surrogates.
+_TEXTS = st.lists(
+    st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(["“", "”", '"', "'", "‘", "’", "„", "«", "»", "\n", "\n\n", " – ", ": ", ", ", ". "]),
+        st.sampled_from([" said ", " he ", " Ruiz ", " told reporters ", " according to ", "\ud800", "\udfff"]),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXTS)
+def test_extraction_never_raises_and_spans_are_exact(extract, text):
+    result = extract(text)
+    for span in spans_of(result):
+        assert text[span.start : span.end] == span.text
+    assert extract(text) == result

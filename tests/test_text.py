@@ -1,0 +1,28 @@
+"""What spaCy is given: same-length cleaning and paragraph-aligned chunks."""
+
+from hypothesis import given, strategies as st
+
+from claimx.text import chunks, clean
+
+
+def test_text_clean_keeps_length_and_replaces_what_spacy_rejects():
+    text = "a\ud800b\x00c\x07d\u2028e\tf\r\ng"
+    cleaned = clean(text)
+    assert len(cleaned) == len(text)
+    assert cleaned == "a\ufffdb c d\ne\tf\r\ng"
+
+
+def test_text_chunks_cut_after_paragraphs():
+    text = "First paragraph here.\n\nSecond paragraph here.\n\nThird one."
+    pieces = chunks(text, 30)
+    assert "".join(p for _, p in pieces) == text
+    assert all(len(p) <= 30 for _, p in pieces)
+    assert all(p.endswith("\n") for _, p in pieces[:-1])
+
+
+@given(st.text(max_size=300), st.integers(min_value=1, max_value=60))
+def test_text_chunks_cover_the_text_exactly(text, limit):
+    pieces = chunks(text, limit)
+    assert "".join(p for _, p in pieces) == text
+    assert all(0 < len(p) <= limit for _, p in pieces) or text == ""
+    assert [offset for offset, _ in pieces] == [sum(len(p) for _, p in pieces[:k]) for k in range(len(pieces))]
