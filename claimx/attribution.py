@@ -90,9 +90,9 @@ class _Tag:
 class _Layout:
     """Where the quotes, paragraphs and cues of one Doc are, for fast look-ups."""
 
-    def __init__(self, doc: Doc, scan: QuoteScan, cues: list[Cue]) -> None:
+    def __init__(self, doc: Doc, text: str, scan: QuoteScan, cues: list[Cue]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text
         self.quotes: tuple[Quote, ...] = scan.top_level
         self.orphans = scan.orphans
         self.newlines = [i for i, ch in enumerate(self.text) if ch == "\n"]
@@ -135,19 +135,30 @@ class _Layout:
         )
 
 
-def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue]) -> list[Attribution]:
-    """Join cues, sources and contents into attributions, in text order."""
-    lay = _Layout(doc, scan, cues)
+def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = None) -> list[Attribution]:
+    """Join cues, sources and contents into attributions, in text order. `text` is `doc.text`,
+    passed when the caller has it (spaCy rebuilds it on every access)."""
+    lay = _Layout(doc, doc.text if text is None else text, scan, cues)
     used_cues: set[int] = set()
     claimed: dict[int, Attribution] = {}  # top-level quote index → the attribution holding it
     found: list[Attribution] = []
 
+    by_cue: dict[tuple[int, int], Attribution] = {}
     for unit in lay.units:
         tag = _outer_tag(lay, unit)
         if tag is None:
             continue
-        att = Attribution([lay.content(k) for k in unit], "direct", tag.act, "tag", tag.cue, _mention(tag.source),
-                          quotes=list(unit))
+        if tag.cue in by_cue:  # “A,” she said, “B.”: the second half of a quote split by its tag
+            by_cue[tag.cue].parts.extend(lay.content(k) for k in unit)
+            by_cue[tag.cue].quotes.extend(unit)
+            claimed.update((k, by_cue[tag.cue]) for k in unit)
+            continue
+        mention = _mention(tag.source)
+        if _glued(lay.doc, mention):
+            continue
+        att = by_cue[tag.cue] = Attribution(
+            [lay.content(k) for k in unit], "direct", tag.act, "tag", tag.cue, mention, quotes=list(unit)
+        )
         _claim_orphan_start(lay, att, unit[0], claimed)
         found.append(att)
         claimed.update((k, att) for k in att.quotes)
@@ -290,9 +301,13 @@ def _governs(head: Token, tok: Token) -> bool:
 
 
 def _has_own_content(lay: _Layout, verb: Token) -> bool:
-    """A verb that reports a clause outside the quote is not that quote's tag."""
+    """A verb that reports a clause outside the quote, in its own paragraph, is not that quote's
+    tag. (A clause in another paragraph is a parse running over a heading.)"""
+    para = lay.paragraph(verb.idx)
     return any(
-        child.dep_ == "ccomp" and not any(lay.in_quote(t.i) for t in child.subtree)
+        child.dep_ == "ccomp"
+        and lay.paragraph(child.idx) == para
+        and not any(lay.in_quote(t.i) for t in child.subtree)
         for child in verb.children
     )
 
@@ -364,9 +379,22 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
             return verb.head if allowed(verb.head) else None
         if verb.dep_ in _INHERITS_SUBJECT and verb.head != verb:
             verb = verb.head
+            while verb.dep_ == "ccomp" and verb.head != verb:
+                verb = verb.head  # "X told them that profits doubled, saying …": X, not profits
             continue
         return None
     return None
+
+
+def _glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:
+    """Whether a mention holds a heading glued to its sentence: `run` or more tokens written
+    with no space between them ("Mayor-Vows-To-Rebuild-Bridge-After-FloodThe city")."""
+    joined = 0
+    for tok in doc[max(0, mention[0] - run) : mention[1]]:
+        joined = joined + 1 if not tok.whitespace_ else 0
+        if joined >= run and tok.i >= mention[0]:
+            return True
+    return False
 
 
 def _mention(tok: Token) -> tuple[int, int]:
@@ -392,13 +420,14 @@ def _name_colon_lines(lay: _Layout, claimed: dict[int, Attribution]) -> list[Att
     """A line that opens with a name and a colon, as in headlines and transcripts."""
     doc, found = lay.doc, []
     furniture = lexicon.furniture_labels()
+    named_words = frozenset(t.text for ent in doc.ents if ent.label_ in ("PERSON", "ORG") for t in ent)
     line_start = 0
     for line_end in lay.newlines + [len(lay.text)]:
         line = lay.text[line_start:line_end]
         colon = line.find(":")
         if 0 < colon <= 40 and len(line) - colon > 20 and line[:colon].strip().lower() not in furniture:
             label = doc.char_span(line_start, line_start + colon, alignment_mode="contract")
-            if label is not None and len(label) and _is_name(label):
+            if label is not None and len(label) and _is_name(label, named_words):
                 content = _trim_chars(lay.text, line_start + colon + 1, line_end)
                 quotes = [k for k, q in enumerate(lay.quotes) if content[0] <= q.open < content[1]]
                 colon_tok = doc.char_span(line_start + colon, line_start + colon + 1, alignment_mode="expand")
@@ -410,11 +439,15 @@ def _name_colon_lines(lay: _Layout, claimed: dict[int, Attribution]) -> list[Att
     return found
 
 
-def _is_name(label) -> bool:
-    """A short proper name: 1–4 tokens, each a proper noun or inside a named entity."""
+def _is_name(label, named_words: frozenset[str]) -> bool:
+    """A short proper name: 1–4 tokens, each a proper noun, inside a named entity, or a word the
+    text uses as a name elsewhere (a headline's "Lind:" for the article's "Eva Lind")."""
     if len(label) > 4:
         return False
-    return all(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in label)
+    return all(
+        t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.text in named_words
+        for t in label
+    )
 
 
 # --- reported speech ----------------------------------------------------------------------
@@ -473,10 +506,14 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed) -> Attribution | No
     quotes = [k for k, q in enumerate(lay.quotes) if q.open < finish and q.outer_end > begin]
     if any(k in claimed for k in quotes):
         return None
-    for k in quotes:  # a quote cut by the clause edge is taken whole
-        begin, finish = min(begin, lay.quotes[k].start), max(finish, lay.quotes[k].end)
+    for k in quotes:  # a quote cut by the clause edge is taken whole, with its marks
+        begin, finish = min(begin, lay.quotes[k].open), max(finish, lay.quotes[k].outer_end)
     introduced = start > 0 or tokens[0].dep_ == "mark"
     kind = _kind_of(lay, (begin, finish), quotes, introduced)
+    if kind == "direct":
+        begin, finish = lay.content(quotes[0])
+    if _glued(lay.doc, source_span):
+        return None
     return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), source_span, quotes=quotes)
 
 

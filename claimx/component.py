@@ -45,10 +45,10 @@ def analyse(doc: Doc, *, min_confidence: float = 0.0, doc_id: str | None = None)
     """Every claim in a parsed Doc, with speakers resolved and targets named."""
     text = doc.text
     attributions = [
-        a for a in attribute(doc, scan_quotes(text), find_cues(doc)) if a.confidence >= min_confidence
+        a for a in attribute(doc, scan_quotes(text), find_cues(doc), text) if a.confidence >= min_confidence
     ]
     resolver = Resolver(doc)
-    speakers = _speakers(doc, attributions, resolver)
+    speakers = _speakers(doc, text, attributions, resolver)
     targets = [_targets(a, resolver) for a in attributions]
 
     referenced = {rec.key: rec for pair in speakers if pair is not None for rec in [pair[1]]}
@@ -66,7 +66,7 @@ def analyse(doc: Doc, *, min_confidence: float = 0.0, doc_id: str | None = None)
                 content=_span(text, att.start, att.end),
                 parts=tuple(_span(text, s, e) for s, e in att.parts) if len(att.parts) > 1 else (),
                 kind=att.kind,
-                cue=_token_span(doc, att.cue),
+                cue=_token_span(doc, text, att.cue),
                 act=att.act,
                 speaker=None
                 if speaker is None
@@ -79,7 +79,7 @@ def analyse(doc: Doc, *, min_confidence: float = 0.0, doc_id: str | None = None)
 
 
 def _speakers(
-    doc: Doc, attributions: list[Attribution], resolver: Resolver
+    doc: Doc, text: str, attributions: list[Attribution], resolver: Resolver
 ) -> list[tuple[Span, EntityRecord] | None]:
     """Each attribution's speaker mention and entity; a follow-on quote shares its leader's."""
     result: list[tuple[Span, EntityRecord] | None] = []
@@ -89,7 +89,7 @@ def _speakers(
         if att.source is not None:
             mention = doc[att.source[0] : att.source[1]]
             record = resolver.resolve(mention, previous)
-            pair = (_span(doc.text, mention.start_char, mention.end_char), record)
+            pair = (_span(text, mention.start_char, mention.end_char), record)
         elif att.follows is not None:
             pair = result[att.follows]
         if pair is not None:
@@ -110,8 +110,8 @@ def _span(text: str, start: int, end: int) -> Span:
     return Span(start=start, end=end, text=text[start:end])
 
 
-def _token_span(doc: Doc, tokens: tuple[int, int] | None) -> Span | None:
+def _token_span(doc: Doc, text: str, tokens: tuple[int, int] | None) -> Span | None:
     if tokens is None:
         return None
     span = doc[tokens[0] : tokens[1]]
-    return _span(doc.text, span.start_char, span.end_char)
+    return _span(text, span.start_char, span.end_char)

@@ -98,6 +98,9 @@ class Resolver:
             if kind != "person" and len(ent) == 1 and ent.text.lower() in full_names:
                 kind = "person"  # a surname the recogniser mislabelled: "Hollande" as a place
                 cleaned[ent.start] = [ent.text]
+            elif kind != "person" and _looks_like_person(ent):
+                kind = "person"  # "Karin Holm" labelled an organisation
+                cleaned[ent.start] = [t.text for t in ent]
             if kind == "person":
                 words = cleaned.get(ent.start)
                 if not words:
@@ -187,7 +190,7 @@ class Resolver:
                 key = self._token_key.get(child.i)
                 if key is not None and self.entities[key].kind == "person":
                     return key
-        if head.pos_ == "PROPN" and head.lower_ in self._full_names:
+        if head.text[:1].isupper() and head.lower_ in self._full_names:
             key = self._person_key([head.text], head.idx)  # a surname the tagger missed as a name
             self._record(key, key, "person", head.idx)
             return key
@@ -273,6 +276,11 @@ class Resolver:
         return sorted(seen.values(), key=lambda r: r.first)
 
 
+def _looks_like_person(ent: Span) -> bool:
+    """Two or three proper nouns led by a known first name: a person, whatever the label."""
+    return 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" for t in ent) and ent[0].lower_ in lexicon.first_names()
+
+
 def _is_title(tok: Token) -> bool:
     entry = lexicon.person_nouns().get(tok.lower_) or lexicon.person_nouns().get(tok.lower_.rstrip("."))
     return entry is not None and entry.title
@@ -294,7 +302,7 @@ def _strip_determiner(span: Span) -> str:
         tokens = tokens[:-1]
     if not tokens:
         return ""
-    return span.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+    return span.doc[tokens[0].i : tokens[-1].i + 1].text
 
 
 def _phrases(words: list[str], longest: int = 4) -> list[str]:

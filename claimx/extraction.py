@@ -109,7 +109,7 @@ def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None) -> Extractio
     if result is None:
         config = next((nlp.get_pipe(n) for n in nlp.pipe_names if _is_claimx(nlp, n)), None)
         result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0))
-    if doc.text != text:
+    if result.text != text:
         result = _rebase(result, text)
     return result.model_copy(update={"doc_id": doc_id}) if doc_id is not None else result
 

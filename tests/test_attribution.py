@@ -1,0 +1,323 @@
+"""Attribution, end to end: each form of attributed speech claimx promises, through `extract`.
+
+Every sentence here is invented for these tests; speakers, kinds and contents are asserted exactly.
+"""
+
+import pytest
+
+
+def summary(result):
+    """A readable picture of the claims, for assertion messages."""
+    return [
+        (c.kind, c.content.text, [p.text for p in c.parts], c.cue and c.cue.text,
+         c.speaker and (c.speaker.mention.text, c.speaker.name))
+        for c in result.claims
+    ]
+
+
+def only_claim(result):
+    assert len(result.claims) == 1, summary(result)
+    return result.claims[0]
+
+
+def claim_starting(result, words):
+    """The one claim whose content begins with `words`."""
+    found = [c for c in result.claims if c.content.text.startswith(words)]
+    assert len(found) == 1, summary(result)
+    return found[0]
+
+
+def assert_claim(claim, *, content, kind, speaker, mention=None, cue=None, parts=None):
+    assert claim.content.text == content
+    assert claim.kind == kind
+    assert claim.speaker is not None, f"no speaker for {content!r}"
+    assert claim.speaker.name == speaker
+    if mention is not None:
+        assert claim.speaker.mention.text == mention
+    if cue is not None:
+        assert claim.cue is not None and claim.cue.text == cue
+    if parts is not None:
+        assert [p.text for p in claim.parts] == parts
+
+
+# --- speech tags next to the quote --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, mention, cue, act",
+    [
+        ("“We will rebuild the bridge,” the mayor said.", "We will rebuild the bridge,",
+         "mayor", "the mayor", "said", "claim"),
+        ("The mayor admitted: “We were too slow.”", "We were too slow.", "mayor", "The mayor", "admitted", "admission"),
+        ("Alvarez said, “The budget is balanced.”", "The budget is balanced.", "Alvarez", "Alvarez", "said", "claim"),
+    ],
+    ids=["cue-after", "cue-before-colon", "cue-before-comma"],
+)
+def test_attribution_cue_next_to_quote(extract, text, content, speaker, mention, cue, act):
+    claim = only_claim(extract(text))
+    assert_claim(claim, content=content, kind="direct", speaker=speaker, mention=mention, cue=cue)
+    assert claim.act == act
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("“The talks are over,” said Jonas Berg.", "The talks are over,", "Jonas Berg"),
+        ("“The talks are over”, – said Berg.", "The talks are over", "Berg"),
+    ],
+    ids=["inverted", "inverted-dash"],
+)
+def test_attribution_inverted_order(extract, text, content, speaker):
+    assert_claim(only_claim(extract(text)), content=content, kind="direct", speaker=speaker, cue="said")
+
+
+def test_attribution_inverted_with_audience_between(extract):
+    claim = only_claim(extract("“Of course”, – assured reporters the prime minister’s spokeswoman Anna Lind."))
+    assert_claim(claim, content="Of course", kind="direct", speaker="Anna Lind", cue="assured")
+    assert "reporters" not in claim.speaker.mention.text
+
+
+# --- quotes interrupted, continued, or spread over paragraphs ----------------------------
+
+
+def test_attribution_split_quote_is_one_claim(extract):
+    text = "Governor Maria Costa spoke on Monday. “We are ready,” she said, “and we will act.”"
+    claim = only_claim(extract(text))
+    assert_claim(claim, content="We are ready,” she said, “and we will act.", kind="direct",
+                 speaker="Maria Costa", mention="she", cue="said", parts=["We are ready,", "and we will act."])
+
+
+def test_attribution_follow_on_paragraph_continues_last_speaker(extract):
+    text = ("“The river has never been this high,” said Mayor Tomas Reyes.\n\n"
+            "“Every family on the east bank must leave tonight.”")
+    result = extract(text)
+    assert len(result.claims) == 2, summary(result)
+    first, second = result.claims
+    assert_claim(first, content="The river has never been this high,", kind="direct", speaker="Tomas Reyes")
+    assert_claim(second, content="Every family on the east bank must leave tonight.", kind="direct",
+                 speaker="Tomas Reyes")
+    assert second.cue is None
+    assert second.speaker.entity_id == first.speaker.entity_id
+    assert second.confidence < first.confidence
+
+
+def test_attribution_follow_on_in_same_paragraph_joins_claim(extract):
+    text = "“The convoy left at dawn,” said Colonel Erik Dahl. “The roads were clear.”"
+    assert_claim(only_claim(extract(text)), content="The convoy left at dawn,” said Colonel Erik Dahl. “The roads were clear.",
+                 kind="direct", speaker="Erik Dahl", parts=["The convoy left at dawn,", "The roads were clear."])
+
+
+def test_attribution_follow_on_skips_heading_line(extract):
+    text = ("“The river has never been this high,” said Mayor Tomas Reyes.\n\n"
+            "Flood waters reach the old town square\n\n"
+            "“Every family on the east bank must leave tonight.”")
+    follow = claim_starting(extract(text), "Every family")
+    assert_claim(follow, content="Every family on the east bank must leave tonight.", kind="direct",
+                 speaker="Tomas Reyes")
+
+
+def test_attribution_multi_paragraph_quote_takes_last_paragraph_tag(extract):
+    text = ("“The first stage of the reform is finished and the schools have their money.\n\n"
+            "“The second stage will begin in the autumn, once parliament approves it.\n\n"
+            "“Nothing will be cut,” the education minister Sofia Marin said.")
+    claim = only_claim(extract(text))
+    assert claim.kind == "direct"
+    assert claim.speaker is not None and claim.speaker.name == "Sofia Marin"
+    assert [p.text for p in claim.parts] == [
+        "The first stage of the reform is finished and the schools have their money.",
+        "The second stage will begin in the autumn, once parliament approves it.",
+        "Nothing will be cut,",
+    ]
+
+
+def test_attribution_quote_after_adding_that_joins_first_quote(extract):
+    text = ("“The factory will stay open,” the spokeswoman said, adding that no jobs would be lost. "
+            "“We have orders until next year.”")
+    result = extract(text)
+    claim = claim_starting(result, "The factory will stay open")
+    assert_claim(claim, content=text[1 : text.rindex("”")], kind="direct", speaker="spokeswoman",
+                 parts=["The factory will stay open,", "We have orders until next year."])
+    assert not [c for c in result.claims if c.content.text.startswith("We have orders")]
+
+
+# --- tags inside the marks ----------------------------------------------------------------
+
+
+def test_attribution_tag_inside_quote(extract):
+    text = "Colonel Erik Dahl arrived at the base on Sunday.\n\n“We have no data, he said. – Ask the army.”"
+    assert_claim(only_claim(extract(text)), content="We have no data, he said. – Ask the army.", kind="direct",
+                 speaker="Erik Dahl", mention="he", cue="said")
+
+
+def test_attribution_first_person_aside_is_not_a_tag(extract):
+    text = "“The convoy left at dawn,” said Colonel Erik Dahl.\n\n“So the plan, I think, is fine.”"
+    follow = claim_starting(extract(text), "So the plan")
+    assert_claim(follow, content="So the plan, I think, is fine.", kind="direct", speaker="Erik Dahl")
+    assert follow.speaker.mention.text == "Colonel Erik Dahl"
+
+
+# --- colon forms --------------------------------------------------------------------------
+
+
+def test_attribution_pronoun_colon_before_quote(extract):
+    text = "Health Minister David Moreau faced the committee on Tuesday. He admitted: “We ordered too few vaccines.”"
+    claim = only_claim(extract(text))
+    assert_claim(claim, content="We ordered too few vaccines.", kind="direct", speaker="David Moreau",
+                 mention="He", cue="admitted")
+    assert claim.act == "admission"
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention, content",
+    [
+        # a surname the tagger reads as a common noun is a name when the article names her
+        ("Lind: the talks will resume next week in Oslo\n\nTrade minister Eva Lind met the unions.",
+         "Eva Lind", "Lind", "the talks will resume next week in Oslo"),
+        ("Karlsson: the harbour will reopen before the summer season", "Karlsson", "Karlsson",
+         "the harbour will reopen before the summer season"),
+    ],
+    ids=["Lind", "Karlsson"],
+)
+def test_attribution_name_colon_line(extract, text, speaker, mention, content):
+    claim = only_claim(extract(text))
+    assert_claim(claim, content=content, kind="indirect", speaker=speaker, mention=mention, cue=":")
+
+
+def test_attribution_label_colon_line_is_not_a_claim(extract):
+    assert extract("Flight: This map shows the route of the ferry across the bay").claims == ()
+
+
+def test_attribution_headline_line_does_not_take_the_next_quote_tag(extract):
+    text = "Lind: the talks will resume next week in Oslo\n\n“We will rebuild the pier,” Mayor Tomas Reyes said."
+    quote = claim_starting(extract(text), "We will rebuild")
+    assert_claim(quote, content="We will rebuild the pier,", kind="direct", speaker="Tomas Reyes", cue="said")
+
+
+# --- quotes inside reported speech --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister stressed that “the deal is final.”",
+        "The minister said the deal was “final and binding” for both sides.",
+    ],
+)
+def test_attribution_quote_inside_reported_speech_is_mixed(extract, text):
+    claim = only_claim(extract(text))
+    assert claim.kind == "mixed"
+    assert claim.speaker is not None and claim.speaker.mention.text == "The minister"
+
+
+def test_attribution_mixed_content_with_inner_quote(extract):
+    claim = only_claim(extract("The minister said the deal was “final and binding” for both sides."))
+    assert claim.content.text == "the deal was “final and binding” for both sides"
+
+
+def test_attribution_mixed_content_keeps_quote_marks_balanced(extract):
+    claim = only_claim(extract("The minister stressed that “the deal is final.”"))
+    assert claim.content.text.strip("“”") == "the deal is final."
+    assert claim.content.text.count("“") == claim.content.text.count("”"), claim.content.text
+
+
+# --- what is not a speaker, and what is not a claim ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The storm flattened the harbour overnight.\n\n“Nobody could have predicted a wind this strong.”",
+        "The storm flattened the harbour overnight. Fishermen counted their losses.\n\n"
+        "“Nobody could have predicted a wind this strong.”",
+    ],
+)
+def test_attribution_quote_without_speaker_has_none(extract, text):
+    claim = only_claim(extract(text))
+    assert claim.content.text == "Nobody could have predicted a wind this strong."
+    assert claim.kind == "direct"
+    assert claim.speaker is None
+    assert claim.cue is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council debated the so-called “green corridor” for three hours on Tuesday.",
+        "The nurses walked out at noon. Workers unloaded the “emergency” grain at the docks before sunrise.",
+    ],
+)
+def test_attribution_scare_quote_is_not_a_claim(extract, text):
+    result = extract(text)
+    assert result.claims == (), summary(result)
+
+
+def test_attribution_glued_heading_is_not_the_speaker(extract):
+    text = "Mayor-Vows-To-Rebuild-Bridge-After-FloodThe city says the bridge will reopen."
+    result = extract(text)
+    for claim in result.claims:
+        if claim.speaker is not None:
+            assert "Vows" not in claim.speaker.mention.text, summary(result)
+            assert "Flood" not in claim.speaker.name, summary(result)
+    assert not [e for e in result.entities if "Vows" in e.name], result.entities
+
+
+# --- reported speech ----------------------------------------------------------------------
+
+
+def test_attribution_reported_speech(extract):
+    claim = only_claim(extract("The senator said the bill would fail."))
+    assert_claim(claim, content="the bill would fail", kind="indirect", speaker="senator",
+                 mention="The senator", cue="said")
+
+
+def test_attribution_according_to(extract):
+    claim = only_claim(extract("According to the report, unemployment rose."))
+    assert_claim(claim, content="unemployment rose", kind="indirect", speaker="report",
+                 mention="the report", cue="According to")
+    assert claim.act == "report"
+
+
+@pytest.mark.parametrize(
+    "text, speaker, content",
+    [
+        ("Mayor Paula Grant spoke at the opening of the new library, saying: “Every child deserves a place to read.”",
+         "Paula Grant", "Every child deserves a place to read."),
+        ("Chairman Lars Moen told shareholders on Thursday that profits had doubled, saying: "
+         "“This was our best year ever.”", "Lars Moen", "This was our best year ever."),
+    ],
+    ids=["after-intransitive", "after-reported-clause"],
+)
+def test_attribution_participle_takes_main_subject(extract, text, speaker, content):
+    claim = claim_starting(extract(text), content)
+    assert_claim(claim, content=content, kind="direct", speaker=speaker, cue="saying")
+
+
+# --- offsets ------------------------------------------------------------------------------
+
+_ARTICLE = """Harbour-Plan-Approved-After-Long-Night-Of-VotesCouncil backs the new harbour
+
+Lind: the harbour will be dredged before winter
+
+“We will rebuild the pier,” Mayor Tomas Reyes said. “It will be wider than before.”
+
+According to the council, the work will cost €4 million. Reyes admitted: “We were too slow.”
+
+“We are ready,” said Anna Lind, “and the crews are waiting.”
+
+Boats tied up by the “old” wall
+
+“Nobody will lose a mooring.”
+
+The minister said the plan was “final and binding” for the port.
+"""
+
+
+def test_attribution_offsets_index_the_text(extract):
+    result = extract(_ARTICLE)
+    assert len(result.claims) >= 5, summary(result)
+    spans = []
+    for claim in result.claims:
+        spans += [claim.content, *claim.parts]
+        spans += [s for s in (claim.cue, claim.speaker and claim.speaker.mention) if s is not None]
+    for span in spans:
+        assert _ARTICLE[span.start : span.end] == span.text

@@ -1,0 +1,104 @@
+"""Entities, end to end: who each speaker mention resolves to, through `extract`.
+
+Surnames, pronouns and role nouns must land on the right entity; every sentence is invented here.
+"""
+
+import pytest
+
+
+def speakers(result):
+    """(mention, name) of each claim's speaker, in text order."""
+    return [c.speaker and (c.speaker.mention.text, c.speaker.name) for c in result.claims]
+
+
+def speaker_of(result, words):
+    """The speaker of the one claim whose content begins with `words`."""
+    found = [c for c in result.claims if c.content.text.startswith(words)]
+    assert len(found) == 1, speakers(result)
+    assert found[0].speaker is not None, f"no speaker for {words!r}"
+    return found[0].speaker
+
+
+def test_entities_surname_resolves_to_earlier_full_name(extract):
+    text = ("Minister Karin Holm arrived in the capital on Monday.\n\n"
+            "“The new railway will be finished by spring,” Holm said.")
+    result = extract(text)
+    speaker = speaker_of(result, "The new railway")
+    assert (speaker.mention.text, speaker.name) == ("Holm", "Karin Holm")
+    assert result.entity(speaker.entity_id).kind == "person"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Elena Ruiz met the union leaders before Tomas Berg arrived at the port.\n\n"
+         "“The wages will rise next month,” she said.", "Elena Ruiz"),
+        ("Tomas Berg met the union leaders before Elena Ruiz arrived at the port.\n\n"
+         "“The wages will rise next month,” he said.", "Tomas Berg"),
+        ("Karin Holm met the union leaders before Peter Lund arrived at the port.\n\n"
+         "“The wages will rise next month,” she said.", "Karin Holm"),
+    ],
+    ids=["she-skips-nearer-man", "he-skips-nearer-woman", "she-first-name-known"],
+)
+def test_entities_pronoun_agrees_in_gender(extract, text, expected):
+    assert speaker_of(extract(text), "The wages").name == expected
+
+
+def test_entities_pronoun_prefers_previous_speaker(extract):
+    text = ("“The harbour will stay open,” said Peter Lund.\n\n"
+            "Jonas Berg listened from the back of the hall with the other delegates.\n\n"
+            "“No ship will be turned away,” he said.")
+    result = extract(text)
+    first, second = speaker_of(result, "The harbour"), speaker_of(result, "No ship")
+    assert (second.mention.text, second.name) == ("he", "Peter Lund")
+    assert second.entity_id == first.entity_id
+
+
+def test_entities_definite_role_resolves_to_earlier_unnamed_source(extract):
+    text = ("A senior treasury official said the currency would be allowed to float.\n\n"
+            "“We cannot defend the peg any longer,” the official said.")
+    result = extract(text)
+    first, second = speaker_of(result, "the currency"), speaker_of(result, "We cannot")
+    assert second.mention.text == "the official"
+    assert second.entity_id == first.entity_id
+    entity = result.entity(second.entity_id)
+    assert (entity.name, entity.kind) == ("senior treasury official", "unnamed")
+    assert entity.aliases == ("A senior treasury official", "the official")
+
+
+def test_entities_role_noun_of_same_class_resolves_to_named_person(extract):
+    text = ("The company’s press secretary Ola Nordmann met reporters outside the plant.\n\n"
+            "“Production will resume on Monday,” the spokesman said.")
+    speaker = speaker_of(extract(text), "Production")
+    assert (speaker.mention.text, speaker.name) == ("the spokesman", "Ola Nordmann")
+
+
+def test_entities_have_ids_kinds_and_aliases(extract):
+    text = ("Northwind Airlines said on Friday that all flights to the islands would be cancelled.\n\n"
+            "The company’s press secretary Ola Nordmann met reporters outside the terminal.\n\n"
+            "“Safety comes first,” the spokesman said.\n\n"
+            "“Nobody was hurt,” Nordmann said.")
+    result = extract(text)
+    ids = [e.id for e in result.entities]
+    assert len(ids) == len(set(ids))
+    by_name = {e.name: e for e in result.entities}
+    assert by_name["Northwind Airlines"].kind == "organization"
+    person = by_name["Ola Nordmann"]
+    assert person.kind == "person"
+    assert set(person.aliases) >= {"Ola Nordmann", "the spokesman", "Nordmann"}
+    assert [name for _, name in speakers(result)] == ["Northwind Airlines", "Ola Nordmann", "Ola Nordmann"]
+
+
+def test_entities_speaker_entity_id_points_into_entities(extract):
+    text = ("“The harbour will stay open,” said Peter Lund.\n\n"
+            "A senior treasury official said the currency would be allowed to float.\n\n"
+            "“No ship will be turned away,” Lund said.")
+    result = extract(text)
+    assert len(result.claims) == 3, speakers(result)
+    for claim in result.claims:
+        assert claim.speaker is not None
+        entity = result.entity(claim.speaker.entity_id)
+        assert entity.name == claim.speaker.name
+        assert claim.speaker.mention.text in entity.aliases
+        for target in claim.targets:
+            assert result.entity(target.id).name == target.name
