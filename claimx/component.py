@@ -19,6 +19,19 @@ if not Doc.has_extension("claims"):
     Doc.set_extension("claims", getter=lambda doc: doc._.claimx.claims if doc._.claimx is not None else ())
 
 
+@Language.component(
+    "claimx_paragraphs",
+    assigns=["token.is_sent_start"],
+)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so the parser never joins a heading or a caption
+    to the paragraph after it. Runs before the parser, which keeps boundaries already set."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
 @Language.factory(
     "claimx",
     default_config={"min_confidence": 0.0},

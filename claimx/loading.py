@@ -49,6 +49,8 @@ def load(name: str | None = None, *, min_confidence: float = 0.0) -> Language:
     except OSError as exc:
         raise errors.model_not_found(name, str(exc).split("\n")[0]) from exc
     check(nlp, name)
+    if nlp.has_pipe("parser"):
+        nlp.add_pipe("claimx_paragraphs", before="parser")
     nlp.add_pipe("claimx", config={"min_confidence": min_confidence})
     nlp.meta["claimx"] = {
         "version": __version__,
