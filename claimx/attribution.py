@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 
 from claimx import lexicon
 from claimx.cues import Cue
+from claimx.entities import mention_span
 from claimx.quotes import Quote, QuoteScan
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -26,15 +27,14 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _AFTER_NOMINALS = frozenset({"nsubj", "dobj", "dative", "npadvmod", "attr", "oprd", "appos"})
 _BEFORE_NOMINALS = frozenset({"npadvmod", "dep", "appos", "attr", "dobj"})
 _INHERITS_SUBJECT = frozenset({"advcl", "xcomp", "conj", "pcomp"})
-_MENTION_STOPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us"})
-_NOT_SPEAKERS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+_NOT_SPEAKERS = frozenset({"DATE", "TIME"})  # "said Thursday": never a speaker; "52 percent said" is
 _TAG_EDGE = frozenset({",", "–", "—", "-", ":"})
 _SENTENCE_END = frozenset({".", "!", "?"})
 _TAG_CLOSERS = frozenset(",.!?…–—:;-")  # how a quote ends before its tag: “…,” he said
 _SENTENCE_END_CHARS = frozenset('.!?"”’»)…')
-_QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»", "„", "‘", "’", "'"})
+_QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»", "„", "‘", "’", "'", "''", "``"})
 _LONGEST_WORD = 30  # longer "words" are headings glued to a sentence: "Putin-Accuses-Turkey-Of-…"
 
 # Confidence by rule: a cue with an explicit subject is the strongest evidence; continuing the
@@ -153,7 +153,7 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
             by_cue[tag.cue].quotes.extend(unit)
             claimed.update((k, by_cue[tag.cue]) for k in unit)
             continue
-        mention = _mention(tag.source)
+        mention = mention_span(tag.source)
         if _glued(lay.doc, mention):
             continue
         att = by_cue[tag.cue] = Attribution(
@@ -361,8 +361,6 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
             subject = before[0]
             if subject.dep_ == "nsubjpass":
                 return None  # "it was announced": the subject of a passive is not its speaker
-            if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return verb.head if allowed(verb.head) else None
             return None if subject.lemma_.lower() in addressees else subject
         loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
         if loose:
@@ -395,22 +393,6 @@ def _glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:
         if joined >= run and tok.i >= mention[0]:
             return True
     return False
-
-
-def _mention(tok: Token) -> tuple[int, int]:
-    """The noun phrase headed by `tok`, without appositions, relative clauses and punctuation."""
-    start = tok.left_edge.i
-    end = tok.i + 1
-    for child in tok.rights:
-        if child.dep_ in _MENTION_STOPS:
-            break
-        end = child.right_edge.i + 1
-    doc = tok.doc
-    while end - 1 > tok.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
-        end -= 1
-    while start < tok.i and (doc[start].is_punct or doc[start].is_space):
-        start += 1
-    return (start, end)
 
 
 # --- "Name: statement" lines --------------------------------------------------------------
@@ -458,13 +440,52 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     head = doc[cue.head]
     if cue.form == "according":
         return _according(lay, cue, claimed)
-    clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
-    if clause is None:
-        return None
     source = _source_of(head, lay.speaker_ok(head))
     if source is None:
         return None
-    return _reported_claim(lay, cue, list(clause.subtree), source, "reported", claimed)
+    clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
+    if clause is not None:
+        return _reported_claim(lay, cue, list(clause.subtree), source, "reported", claimed)
+    said = _said_object(head)
+    if said is not None:
+        return _reported_claim(lay, cue, list(said.subtree), source, "reported", claimed)
+    return _parenthetical(lay, cue, source, claimed)
+
+
+def _said_object(verb: Token) -> Token | None:
+    """The nominal object of "say" that stands for what was said: "28 said yes", "said the same"."""
+    if verb.lemma_.lower() != "say":
+        return None
+    addressees = lexicon.addressee_nouns()
+    return next(
+        (c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "INTJ", "ADJ")
+         and c.lemma_.lower() not in addressees),
+        None,
+    )
+
+
+def _parenthetical(lay: _Layout, cue: Cue, source: Token, claimed) -> Attribution | None:
+    """A tag set off by commas inside or at the end of the sentence it reports, which the parser
+    did not hang as a clause: "The test, the agency said, was its biggest", "…, X said."
+    """
+    doc, verb = lay.doc, lay.doc[cue.head]
+    mention = mention_span(source)
+    lo = min(mention[0], cue.start)
+    hi = max(mention[1], cue.end)
+    for child in verb.rights:  # "said on Tuesday in a statement"
+        if child.dep_ in ("prep", "npadvmod", "advmod", "agent") and child.i == hi:
+            hi = child.right_edge.i + 1
+    sent = verb.sent
+    before = doc[lo - 1] if lo > sent.start else None
+    after = doc[hi] if hi < sent.end else None
+    if before is None or before.text not in (",", "–", "—"):
+        return None
+    if after is not None and after.text not in (",", ".", "!", "?", ";") and not after.is_space:
+        return None
+    tokens = [t for t in sent if not (lo <= t.i < hi)]
+    if len(tokens) < 4:
+        return None
+    return _reported_claim(lay, cue, tokens, source, "reported", claimed, hull=True)
 
 
 def _according_source(doc: Doc, cue: Cue) -> Token | None:
@@ -489,13 +510,14 @@ def _according(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attri
     return _reported_claim(lay, cue, tokens, source, "according", claimed)
 
 
-def _reported_claim(lay, cue, tokens, source, rule, claimed) -> Attribution | None:
-    """The claim of a reported clause: its tokens in the cue's paragraph, less the source."""
-    source_span = _mention(source)
+def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False) -> Attribution | None:
+    """The claim of a reported clause: its tokens in the cue's paragraph, less the source. With
+    `hull`, the content may span a tag inside it ("The test, it said, was its biggest")."""
+    source_span = mention_span(source)
     para = lay.paragraph(lay.doc[cue.head].idx)
     tokens = [
         t for t in tokens
-        if not (source_span[0] <= t.i < source_span[1]) and lay.paragraph(t.idx) == para
+        if (hull or not (source_span[0] <= t.i < source_span[1])) and lay.paragraph(t.idx) == para
     ]
     if not tokens:
         return None
@@ -572,7 +594,7 @@ def _unclaimed_quotes(lay: _Layout, found: list[Attribution], claimed: dict[int,
         parts = [lay.content(k) for k in unit]
         inner = _inner_tag(lay, unit)
         if inner is not None:
-            result.append(Attribution(parts, "direct", inner.act, "inner-tag", inner.cue, _mention(inner.source),
+            result.append(Attribution(parts, "direct", inner.act, "inner-tag", inner.cue, mention_span(inner.source),
                                       quotes=list(unit)))
             continue
         last = _speaker_to_continue(lay, result, unit[0])
@@ -602,8 +624,8 @@ def _inner_tag(lay: _Layout, unit: list[int]) -> _Tag | None:
             source = _source_of(doc[t])
             if source is None or not (first < source.i < last) or source.lower_ in _FIRST_SECOND_PERSON:
                 continue
-            lo = min(_mention(source)[0], cue.start)
-            hi = max(_mention(source)[1], cue.end)
+            lo = min(mention_span(source)[0], cue.start)
+            hi = max(mention_span(source)[1], cue.end)
             if hi - lo > 8:
                 continue
             before = doc[lo - 1] if lo > first else None

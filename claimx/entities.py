@@ -28,6 +28,7 @@ _KIND_OF_LABEL = {
 _DETERMINERS = frozenset({"a", "an", "the", "one", "some", "another", "this", "that", "these", "those"})
 _INDEFINITE = frozenset({"a", "an", "one", "some", "another", "several", "two", "three", "many"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_MENTION_STOPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis"})
 
 
 @dataclass(slots=True)
@@ -176,6 +177,12 @@ class Resolver:
             return record
         lower = head.lower_
         pronoun = lexicon.pronouns().get(lower)
+        if pronoun is not None and pronoun.person == "rel" and head.head.dep_ == "relcl":
+            antecedent = head.head.head  # "the senator, who said …": who is the senator
+            start, end = mention_span(antecedent)
+            record = self.resolve(self.doc[start:end], previous)
+            record.saw(mention.text, mention.start_char)
+            return record
         if pronoun is not None and head.pos_ == "PRON":
             return self._pronoun(mention, pronoun, previous)
         return self._description(mention, head, previous)
@@ -279,6 +286,22 @@ class Resolver:
 def _looks_like_person(ent: Span) -> bool:
     """Two or three proper nouns led by a known first name: a person, whatever the label."""
     return 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" for t in ent) and ent[0].lower_ in lexicon.first_names()
+
+
+def mention_span(tok: Token) -> tuple[int, int]:
+    """The noun phrase headed by `tok`, without appositions, relative clauses and punctuation."""
+    start = tok.left_edge.i
+    end = tok.i + 1
+    for child in tok.rights:
+        if child.dep_ in _MENTION_STOPS:
+            break
+        end = child.right_edge.i + 1
+    doc = tok.doc
+    while end - 1 > tok.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < tok.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return (start, end)
 
 
 def _is_title(tok: Token) -> bool:

@@ -47,14 +47,15 @@ class Quote:
     end: int
     depth: int
     continues: bool = False
+    outer_end: int = -1  # just past the closing mark (or the content, when left open)
+
+    def __post_init__(self) -> None:
+        if self.outer_end < 0:
+            object.__setattr__(self, "outer_end", self.close + 1 if self.close is not None else self.end)
 
     @property
     def outer_start(self) -> int:
         return self.open
-
-    @property
-    def outer_end(self) -> int:
-        return self.close + 1 if self.close is not None else self.end
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +84,38 @@ class _Node:
     continues: bool = False
     close: int | None = None
     end: int = 0
+    stop: int = 0  # just past the closing mark
     children: list[_Node] = field(default_factory=list)
 
+    @property
+    def start(self) -> int:
+        return self.pos + len(self.mark)
 
-def _opener_like(text: str, i: int) -> bool:
+
+def _opener_like(text: str, i: int, width: int = 1) -> bool:
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[i + width] if i + width < len(text) else " "
     return (before.isspace() or before in _OPEN_CONTEXT or before in _MARKS) and not after.isspace()
 
 
-def _closer_like(text: str, i: int) -> bool:
+def _closer_like(text: str, i: int, width: int = 1) -> bool:
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[i + width] if i + width < len(text) else " "
     return (not before.isspace() or before in _MARKS) and (
         after.isspace() or after in _CLOSE_CONTEXT or after in _MARKS
     )
+
+
+def _mark_at(text: str, i: int) -> tuple[str, str, str] | None:
+    """The quotation mark starting at i, as (mark, family, role); two straight single quotes
+    ('') or two backticks (``) are one double mark, as some newswires write them."""
+    pair = text[i : i + 2]
+    if pair == "''":
+        return pair, "double", "either"
+    if pair == "``":
+        return pair, "double", "open"
+    info = _MARKS.get(text[i])
+    return None if info is None else (text[i], *info)
 
 
 def _first_char(text: str, i: int) -> int:
@@ -142,25 +160,30 @@ def scan_quotes(text: str) -> QuoteScan:
             continued = bool(rest) and _MARKS.get(rest[0], ("", ""))[0] == node.family
             if continued or node.continues or _opens_line(text, node.pos):
                 node.end = newline
-                while node.end > node.pos + 1 and text[node.end - 1].isspace():
+                while node.end > node.start and text[node.end - 1].isspace():
                     node.end -= 1
+                node.stop = node.end
                 roots.append(node)
                 reopen_next = continued
             else:
                 drop(node)
 
-    for i, ch in enumerate(text):
-        if ch == "\n":
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == "\n":
             end_paragraph(i)
+            i += 1
             continue
-        info = _MARKS.get(ch)
-        if info is None:
+        found = _mark_at(text, i)
+        if found is None:
+            i += 1
             continue
-        family, role = info
-        if ch == "“" and stack and stack[-1].mark == "„":
+        mark, family, role = found
+        width = len(mark)
+        if mark == "“" and stack and stack[-1].mark == "„":
             role = "close"  # German „…“
         elif role == "either":
-            role = _resolve_either(text, i, family, stack)
+            role = _resolve_either(text, i, width, family, stack)
         elif role == "close" and not any(n.family == family for n in stack) and _opener_like(text, i):
             role = "open"  # a right mark used as an opener, with nothing of its kind open
         if family == "single" and (
@@ -168,38 +191,40 @@ def scan_quotes(text: str) -> QuoteScan:
         ):
             role = None  # an apostrophe: don’t, Russia’s, rock ’n’ roll
         if role == "open":
-            stack.append(_Node(i, family, ch, continues=reopen_next and _opens_line(text, i)))
+            stack.append(_Node(i, family, mark, continues=reopen_next and _opens_line(text, i)))
             reopen_next = False
         elif role == "close":
             k = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].family == family), -1)
-            if k < 0:
-                continue  # a stray closer
-            while len(stack) - 1 > k:
-                drop(stack.pop())
-            node = stack.pop()
-            if family == "single" and i - node.pos <= 2:
-                sink().extend(node.children)  # an elision, not a quote: rock 'n' roll
-                continue
-            node.close, node.end = i, i
-            sink().append(node)
+            if k >= 0:
+                while len(stack) - 1 > k:
+                    drop(stack.pop())
+                node = stack.pop()
+                if family == "single" and i - node.pos <= 2:
+                    sink().extend(node.children)  # an elision, not a quote: rock 'n' roll
+                else:
+                    node.close, node.end, node.stop = i, i, i + width
+                    sink().append(node)
+        i += width
     end_paragraph(len(text))
 
     quotes: list[Quote] = []
 
     def walk(nodes: list[_Node], depth: int) -> None:
         for node in sorted(nodes, key=lambda n: n.pos):
-            quotes.append(Quote(node.pos, node.close, node.pos + 1, node.end, depth, node.continues))
+            quotes.append(Quote(node.pos, node.close, node.start, node.end, depth, node.continues, node.stop))
             walk(node.children, depth + 1)
 
     walk(roots, 0)
     return QuoteScan(tuple(quotes), tuple(sorted(orphans)))
 
 
-def _resolve_either(text: str, i: int, family: str, stack: list[_Node]) -> str | None:
+def _resolve_either(text: str, i: int, width: int, family: str, stack: list[_Node]) -> str | None:
     """Decide whether a straight mark opens, closes, or is no quote at all (an inch, '90s)."""
-    after = text[i + 1] if i + 1 < len(text) else " "
-    if any(n.family == family for n in stack) and (_closer_like(text, i) or after.isspace() or after in _CLOSE_CONTEXT):
+    after = text[i + width] if i + width < len(text) else " "
+    if any(n.family == family for n in stack) and (
+        _closer_like(text, i, width) or after.isspace() or after in _CLOSE_CONTEXT
+    ):
         return "close"  # also after a space: ‘… community,’ " he wrote
-    if _opener_like(text, i):
+    if _opener_like(text, i, width):
         return None if family == "single" and after.isdigit() else "open"
     return None

@@ -321,3 +321,23 @@ def test_attribution_offsets_index_the_text(extract):
         spans += [s for s in (claim.cue, claim.speaker and claim.speaker.mention) if s is not None]
     for span in spans:
         assert _ARTICLE[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    "text, speaker, content",
+    [
+        ("The latest test, the agency said, was its biggest yet.", "agency",
+         "The latest test, the agency said, was its biggest yet"),
+        ("As the host country, Norway should have acted sooner, Halvorsen said.", "Halvorsen",
+         "As the host country, Norway should have acted sooner"),
+    ],
+    ids=["mid-sentence", "sentence-end"],
+)
+def test_attribution_parenthetical_tag_reports_its_sentence(extract, text, speaker, content):
+    claim = only_claim(extract(text))
+    assert_claim(claim, content=content, kind="indirect", speaker=speaker)
+
+
+def test_attribution_relative_pronoun_is_the_mention_antecedent_the_name(extract):
+    claim = only_claim(extract("The board met Senator Ana Ruiz, who said the bridge would reopen."))
+    assert_claim(claim, content="the bridge would reopen", kind="indirect", speaker="Ana Ruiz", mention="who")

@@ -86,3 +86,14 @@ def test_quotes_never_raise_and_spans_are_ordered(text):
     tops = [q for q in scan.quotes if q.depth == 0]
     for a, b in zip(tops, tops[1:]):
         assert a.outer_end <= b.open
+
+
+def test_quotes_doubled_single_marks_are_double_quotes():
+    text = "''Look, costs are rising,'' said the treasurer. ``Fine,'' he added."
+    scan = scan_quotes(text)
+    assert [text[q.start : q.end] for q in scan.quotes] == ["Look, costs are rising,", "Fine,"]
+    assert [text[q.open : q.outer_end] for q in scan.quotes] == ["''Look, costs are rising,''", "``Fine,''"]
+
+
+def test_quotes_curly_and_straight_marks_pair():
+    assert contents("“We will win,\" he said. \"We always do.”") == ["We will win,", "We always do."]
