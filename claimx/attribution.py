@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
-from claimx.cues import Cue
+from claimx.cues import Cue, verb_entry
 from claimx.entities import mention_span
 from claimx.quotes import Quote, QuoteScan
 
@@ -446,22 +446,42 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
     if clause is not None:
         return _reported_claim(lay, cue, list(clause.subtree), source, "reported", claimed)
-    said = _said_object(head)
-    if said is not None:
-        return _reported_claim(lay, cue, list(said.subtree), source, "reported", claimed)
+    tokens = _infinitive_content(head) or _object_content(head)
+    if tokens:
+        return _reported_claim(lay, cue, tokens, source, "reported", claimed)
     return _parenthetical(lay, cue, source, claimed)
 
 
-def _said_object(verb: Token) -> Token | None:
-    """The nominal object of "say" that stands for what was said: "28 said yes", "said the same"."""
-    if verb.lemma_.lower() != "say":
-        return None
-    addressees = lexicon.addressee_nouns()
-    return next(
-        (c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "INTJ", "ADJ")
-         and c.lemma_.lower() not in addressees),
-        None,
+def _infinitive_content(verb: Token) -> list[Token]:
+    """"claim to have shot …", "vowed to escalate …": the infinitive is what was claimed. When
+    the infinitive is itself a reporting verb ("continue to accuse"), that verb is the cue."""
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.i > verb.i and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return [] if verb_entry(child) is not None else list(child.subtree)
+    return []
+
+
+def _object_content(verb: Token) -> list[Token]:
+    """What a verb's object says: "denied any links", "accused Y of Z", "blamed Y for Z", "said
+    yes". Not the hearer ("told the minister"), nor a thing perceived ("the map shows the
+    route"), nor a statement the text refers back to ("dismissed these claims")."""
+    if verb.lemma_.lower() in lexicon.object_roles():
+        return []
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None or obj.lemma_.lower() in lexicon.addressee_nouns():
+        return []
+    refers_back = obj.lemma_.lower() in lexicon.statement_nouns() and not any(
+        c.dep_ in ("acl", "ccomp", "relcl") for c in obj.children
     )
+    if refers_back:
+        return []
+    tokens = list(obj.subtree)
+    # the charge itself: "accused Y of Z", "blamed Y for Z", "criticised Y over Z"
+    for prep in verb.rights:
+        if prep.dep_ == "prep" and prep.i > obj.i and prep.lower_ in ("of", "for", "over"):
+            tokens = [t for t in verb.subtree if obj.left_edge.i <= t.i <= prep.right_edge.i]
+            break
+    return tokens
 
 
 def _parenthetical(lay: _Layout, cue: Cue, source: Token, claimed) -> Attribution | None:

@@ -101,6 +101,12 @@ def addressee_nouns() -> frozenset[str]:
 
 
 @cache
+def object_roles() -> Mapping[str, str]:
+    """Reporting verbs whose object is not what was said → "hearer" or "percept"."""
+    return MappingProxyType({cols[0]: cols[1] for cols in _rows("object_roles.tsv", 2)})
+
+
+@cache
 def furniture_labels() -> frozenset[str]:
     """Labels of page furniture before a colon ("See also:"): never a speaker."""
     return frozenset(cols[0] for cols in _rows("furniture_labels.txt", 1))
