@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
-from claimx.cues import Cue, verb_entry
+from claimx.cues import Cue
 from claimx.entities import mention_span
 from claimx.quotes import Quote, QuoteScan
 
@@ -365,6 +365,11 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
         loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
         if loose:
             return loose[-1]
+        if verb.dep_ in _INHERITS_SUBJECT and verb.head != verb and verb.head.pos_ in ("VERB", "AUX"):
+            verb = verb.head  # "continue to accuse", "…, saying": the subject of the governing verb
+            while verb.dep_ == "ccomp" and verb.head != verb:
+                verb = verb.head  # "X told them that profits doubled, saying …": X, not profits
+            continue
         after = [c for c in verb.children if c.i > verb.i and c.dep_ in _AFTER_NOMINALS and speaker_like(c)]
         # "said journalists the press secretary X": the speaker parsed as the audience's apposition
         after += [
@@ -453,11 +458,10 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
 
 
 def _infinitive_content(verb: Token) -> list[Token]:
-    """"claim to have shot …", "vowed to escalate …": the infinitive is what was claimed. When
-    the infinitive is itself a reporting verb ("continue to accuse"), that verb is the cue."""
+    """"claim to have shot …", "vowed to escalate …": the infinitive is what was claimed."""
     for child in verb.children:
         if child.dep_ == "xcomp" and child.i > verb.i and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
-            return [] if verb_entry(child) is not None else list(child.subtree)
+            return list(child.subtree)
     return []
 
 
@@ -477,7 +481,7 @@ def _object_content(verb: Token) -> list[Token]:
         return []
     tokens = list(obj.subtree)
     # the charge itself: "accused Y of Z", "blamed Y for Z", "criticised Y over Z"
-    for prep in verb.rights:
+    for prep in [*verb.rights, *obj.rights]:
         if prep.dep_ == "prep" and prep.i > obj.i and prep.lower_ in ("of", "for", "over"):
             tokens = [t for t in verb.subtree if obj.left_edge.i <= t.i <= prep.right_edge.i]
             break
