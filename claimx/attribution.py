@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
-from claimx.cues import Cue
+from claimx.cues import Cue, verb_form
 from claimx.entities import mention_span
 from claimx.quotes import Quote, QuoteScan
 
@@ -43,6 +43,7 @@ CONFIDENCE = {
     "tag": 0.9,
     "inner-tag": 0.75,
     "colon-name": 0.7,
+    "headline": 0.6,
     "reported": 0.8,
     "according": 0.8,
     "follow-on": 0.6,
@@ -164,7 +165,7 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
         claimed.update((k, att) for k in att.quotes)
         used_cues.add(tag.cue[0])
 
-    for att in _name_colon_lines(lay, claimed):
+    for att in _line_claims(lay, claimed):
         found.append(att)
         claimed.update((k, att) for k in att.quotes)
 
@@ -400,30 +401,74 @@ def _glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:
     return False
 
 
-# --- "Name: statement" lines --------------------------------------------------------------
+# --- claims a whole line makes -----------------------------------------------------------
 
 
-def _name_colon_lines(lay: _Layout, claimed: dict[int, Attribution]) -> list[Attribution]:
-    """A line that opens with a name and a colon, as in headlines and transcripts."""
-    doc, found = lay.doc, []
-    furniture = lexicon.furniture_labels()
-    named_words = frozenset(t.text for ent in doc.ents if ent.label_ in ("PERSON", "ORG") for t in ent)
+def _line_claims(lay: _Layout, claimed: dict[int, Attribution]) -> list[Attribution]:
+    """Claims made by a line on its own: "Name: statement" (headlines, transcripts), and headline
+    forms ("Mayor Accuses Council Of Hiding Costs"), after any furniture label ("See also:")."""
+    named_words = frozenset(t.text for ent in lay.doc.ents if ent.label_ in ("PERSON", "ORG") for t in ent)
+    found = []
     line_start = 0
     for line_end in lay.newlines + [len(lay.text)]:
-        line = lay.text[line_start:line_end]
-        colon = line.find(":")
-        if 0 < colon <= 40 and len(line) - colon > 20 and line[:colon].strip().lower() not in furniture:
-            label = doc.char_span(line_start, line_start + colon, alignment_mode="contract")
-            if label is not None and len(label) and _is_name(label, named_words):
-                content = _trim_chars(lay.text, line_start + colon + 1, line_end)
-                quotes = [k for k, q in enumerate(lay.quotes) if content[0] <= q.open < content[1]]
-                colon_tok = doc.char_span(line_start + colon, line_start + colon + 1, alignment_mode="expand")
-                if not any(k in claimed for k in quotes) and colon_tok is not None:
-                    kind = _kind_of(lay, content, quotes, introduced=False)
-                    found.append(Attribution([content], kind, "claim", "colon-name", (colon_tok.start, colon_tok.end),
-                                             (label.start, label.end), quotes=quotes))
+        start, end = _trim_chars(lay.text, line_start, line_end)
         line_start = line_end + 1
+        if end - start < 20:
+            continue
+        colon = lay.text.find(":", start, end)
+        label = lay.text[start:colon].strip().lower() if colon > 0 else ""
+        if label in lexicon.furniture_labels():
+            start, end = _trim_chars(lay.text, colon + 1, end)
+            colon = -1
+        att = None
+        if 0 < colon - start <= 40:
+            att = _name_colon(lay, start, colon, end, named_words)
+        if att is None and _is_furniture_line(lay.text[start:end]):
+            att = _headline(lay, start, end, named_words)
+        if att is not None:
+            att.quotes = [k for k, q in enumerate(lay.quotes) if att.start <= q.open < att.end]
+            if not any(k in claimed for k in att.quotes):
+                att.kind = _kind_of(lay, (att.start, att.end), att.quotes, introduced=att.rule == "headline")
+                found.append(att)
     return found
+
+
+def _name_colon(lay: _Layout, start: int, colon: int, end: int, named_words: frozenset[str]) -> Attribution | None:
+    doc = lay.doc
+    label = doc.char_span(start, colon, alignment_mode="contract")
+    colon_tok = doc.char_span(colon, colon + 1, alignment_mode="expand")
+    content = _trim_chars(lay.text, colon + 1, end)
+    if label is None or not len(label) or colon_tok is None or content[1] - content[0] < 20:
+        return None
+    if not _is_name(label, named_words):
+        return None
+    return Attribution([content], "indirect", "claim", "colon-name", (colon_tok.start, colon_tok.end),
+                       (label.start, label.end))
+
+
+def _headline(lay: _Layout, start: int, end: int, named_words: frozenset[str]) -> Attribution | None:
+    """A title-case headline whose first words are a name and whose next word reports speech."""
+    line = lay.doc.char_span(start, end, alignment_mode="contract")
+    if line is None:
+        return None
+    words = [t.text for t in line if t.is_alpha]
+    if len(words) < 4 or sum(w[0].isupper() for w in words) < 0.6 * len(words):
+        return None
+    for k in range(1, min(5, len(line) - 2)):
+        verb = line[k]
+        entry = verb_form(verb.text)
+        if entry is None or entry.direct_only or not verb.text[0].isupper():
+            continue
+        if not _is_name(line[:k], named_words):
+            return None
+        rest = line[k + 1 :]
+        if len(rest) and rest[0].lower_ == "that":
+            rest = rest[1:]
+        if len(rest) < 2:
+            return None
+        return Attribution([(rest.start_char, rest.end_char)], "indirect", entry.act, "headline",
+                           (verb.i, verb.i + 1), (line.start, line.start + k))
+    return None
 
 
 def _is_name(label, named_words: frozenset[str]) -> bool:
@@ -549,6 +594,8 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False) -> Attr
     if start is None:
         return None
     begin, finish = tokens[start].idx, tokens[end].idx + len(tokens[end])
+    if lay.text[begin:finish].lower() in lexicon.furniture_labels():
+        return None  # "See also: X Says …" read by the parser as X saying "See also"
     quotes = [k for k, q in enumerate(lay.quotes) if q.open < finish and q.outer_end > begin]
     if any(k in claimed for k in quotes):
         return None

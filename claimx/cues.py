@@ -34,6 +34,15 @@ def _regular_stems(form: str) -> tuple[str, ...]:
     return tuple(stems)
 
 
+def verb_form(word: str) -> lexicon.Verb | None:
+    """The reporting verb a word form belongs to ("Accuses", "said"), without a tagger: for
+    headlines, whose title case the tagger misreads."""
+    verbs = lexicon.reporting_verbs()
+    word = word.lower()
+    entry = next((verbs[s] for s in _regular_stems(word) if s in verbs), None)
+    return None if entry is None or " " in entry.lemma else entry
+
+
 def verb_entry(token: Token) -> lexicon.Verb | None:
     """The lexicon entry of a reporting verb token, including phrasal ones ("point out")."""
     if token.pos_ != "VERB" and token.tag_ not in _VERB_TAGS:
@@ -45,11 +54,9 @@ def verb_entry(token: Token) -> lexicon.Verb | None:
             entry = verbs.get(f"{lemma} {child.lower_}")
             if entry is not None:
                 return entry
-    entry = verbs.get(lemma) or verbs.get(token.lower_)
-    if entry is None:
-        entry = next((verbs[s] for s in _regular_stems(token.lower_) if s in verbs), None)
-    if entry is not None and " " in entry.lemma:
-        return None  # a phrasal cue without its particle: "point" alone reports nothing
+    entry = verbs.get(lemma)
+    if entry is None or " " in entry.lemma:
+        return verb_form(token.text)  # a phrasal cue without its particle: "point" alone reports nothing
     return entry
 
 
