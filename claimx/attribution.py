@@ -486,20 +486,41 @@ def _is_name(label, named_words: frozenset[str]) -> bool:
 
 
 def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attribution | None:
+    """The claim a reporting verb makes of its complement clause, infinitive or object, or of the
+    sentence it is set into ("The test, the agency said, was its biggest")."""
     doc = lay.doc
     head = doc[cue.head]
     if cue.form == "according":
         return _according(lay, cue, claimed)
-    source = _source_of(head, lay.speaker_ok(head))
+    clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
+    tokens = _clause_content(lay, head, clause) if clause is not None else (
+        _infinitive_content(head) or _object_content(head)
+    )
+    inside = {t.i for t in tokens}
+    allowed = lay.speaker_ok(head)
+    source = _source_of(head, lambda tok: allowed(tok) and tok.i not in inside)
     if source is None:
         return None
-    clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
-    if clause is not None:
-        return _reported_claim(lay, cue, list(clause.subtree), source, "reported", claimed)
-    tokens = _infinitive_content(head) or _object_content(head)
+    if clause is not None and clause.i < head.i:
+        return _parenthetical(lay, cue, source, claimed)
     if tokens:
         return _reported_claim(lay, cue, tokens, source, "reported", claimed)
     return _parenthetical(lay, cue, source, claimed)
+
+
+def _clause_content(lay: _Layout, verb: Token, clause: Token) -> list[Token]:
+    """A complement clause after its verb runs on to the end of the sentence ("said the talks
+    failed, because …"), up to where another speech verb's own clause begins."""
+    tokens = list(clause.subtree)
+    if clause.i < verb.i:
+        return tokens
+    last = tokens[-1].i
+    for tok in verb.sent[last + 1 - verb.sent.start :]:
+        cue = lay.cue_at.get(tok.i)
+        if cue is not None and not _governs(clause, tok):
+            stop = min([tok.i] + [c.left_edge.i for c in tok.children if c.dep_ in _SUBJECTS])
+            return [t for t in verb.sent if clause.left_edge.i <= t.i < stop]
+    return [t for t in verb.sent if t.i >= clause.left_edge.i]
 
 
 def _infinitive_content(verb: Token) -> list[Token]:
@@ -619,7 +640,9 @@ def _trim_tokens(tokens: list[Token]) -> tuple[int | None, int | None]:
         or tokens[start].dep_ in ("mark", "cc") and tokens[start].lower_ in ("that", "whether", "if", "and", "but")
     ):
         start += 1
-    while end >= start and (tokens[end].is_punct and tokens[end].text not in _QUOTE_MARKS or tokens[end].is_space):
+    while end >= start and (
+        tokens[end].is_punct and tokens[end].text not in _QUOTE_MARKS or tokens[end].is_space or tokens[end].dep_ == "cc"
+    ):
         end -= 1
     if start > end:
         return None, None
