@@ -45,6 +45,8 @@ CONFIDENCE = {
     "colon-name": 0.7,
     "headline": 0.6,
     "reported": 0.8,
+    "infinitive": 0.65,  # "vowed to act": an intention or stance more than a statement
+    "object": 0.6,  # "denied any links", "endorsed the governor": the weakest reported form
     "according": 0.8,
     "follow-on": 0.6,
     "no-source": 0.4,
@@ -350,6 +352,7 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
     def speaker_like(tok: Token) -> bool:
         return allowed(tok) and tok.lemma_.lower() not in addressees and tok.pos_ in ("NOUN", "PROPN", "PRON")
 
+    own = verb  # nominals after a verb speak for it only in its own clause ("said X")
     for _ in range(4):
         for child in verb.children:
             if child.dep_ == "agent":
@@ -364,7 +367,7 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
                 return None  # "it was announced": the subject of a passive is not its speaker
             return None if subject.lemma_.lower() in addressees else subject
         loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
-        if loose:
+        if loose and verb == own:
             return loose[-1]
         if verb.dep_ in _INHERITS_SUBJECT and verb.head != verb and verb.head.pos_ in ("VERB", "AUX"):
             verb = verb.head  # "continue to accuse", "…, saying": the subject of the governing verb
@@ -377,7 +380,7 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
             a for c in verb.children if c.i > verb.i and c.lemma_.lower() in addressees
             for a in c.children if a.dep_ == "appos" and speaker_like(a)
         ]
-        if after:
+        if after and verb == own:
             return max(after, key=lambda c: (c.ent_type_ == "PERSON", c.pos_ == "PROPN", -c.i))
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head if allowed(verb.head) else None
@@ -493,9 +496,12 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     if cue.form == "according":
         return _according(lay, cue, claimed)
     clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
-    tokens = _clause_content(lay, head, clause) if clause is not None else (
-        _infinitive_content(head) or _object_content(head)
-    )
+    if clause is not None:
+        tokens, rule = _clause_content(lay, head, clause), "reported"
+    elif infinitive := _infinitive_content(head):
+        tokens, rule = infinitive, "infinitive"
+    else:
+        tokens, rule = _object_content(head), "object"
     inside = {t.i for t in tokens}
     allowed = lay.speaker_ok(head)
     source = _source_of(head, lambda tok: allowed(tok) and tok.i not in inside)
@@ -504,7 +510,7 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     if clause is not None and clause.i < head.i:
         return _parenthetical(lay, cue, source, claimed)
     if tokens:
-        return _reported_claim(lay, cue, tokens, source, "reported", claimed)
+        return _reported_claim(lay, cue, tokens, source, rule, claimed)
     return _parenthetical(lay, cue, source, claimed)
 
 
@@ -532,26 +538,27 @@ def _infinitive_content(verb: Token) -> list[Token]:
 
 
 def _object_content(verb: Token) -> list[Token]:
-    """What a verb's object says: "denied any links", "accused Y of Z", "blamed Y for Z", "said
-    yes". Not the hearer ("told the minister"), nor a thing perceived ("the map shows the
-    route"), nor a statement the text refers back to ("dismissed these claims")."""
-    if verb.lemma_.lower() in lexicon.object_roles():
+    """What a verb's object says: "denied any links", "accused Y of Z", "blamed Y for Z", "called
+    the plan a fraud", "said yes". Never the hearer ("told the minister"), a thing perceived ("the
+    map shows the route"), an event ("held a rally"), a name without what it is called ("called
+    the minister"), nor a statement the text refers back to ("dismissed these claims")."""
+    role = lexicon.object_roles().get(verb.lemma_.lower())
+    if role in ("hearer", "percept", "event", "intent"):
         return []
     obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
     if obj is None or obj.lemma_.lower() in lexicon.addressee_nouns():
         return []
-    refers_back = obj.lemma_.lower() in lexicon.statement_nouns() and not any(
+    if obj.lemma_.lower() in lexicon.statement_nouns() and not any(
         c.dep_ in ("acl", "ccomp", "relcl") for c in obj.children
-    )
-    if refers_back:
+    ):
         return []
-    tokens = list(obj.subtree)
-    # the charge itself: "accused Y of Z", "blamed Y for Z", "criticised Y over Z"
-    for prep in [*verb.rights, *obj.rights]:
-        if prep.dep_ == "prep" and prep.i > obj.i and prep.lower_ in ("of", "for", "over"):
-            tokens = [t for t in verb.subtree if obj.left_edge.i <= t.i <= prep.right_edge.i]
-            break
-    return tokens
+    last = obj.right_edge.i
+    for extra in [*verb.rights, *obj.rights]:  # "accused Y of Z", "described Y as Z", "called Y Z"
+        if extra.i > obj.i and (extra.dep_ == "oprd" or extra.dep_ == "prep" and extra.lower_ in ("of", "for", "over", "as")):
+            last = max(last, extra.right_edge.i)
+    if role == "naming" and last == obj.right_edge.i:
+        return []
+    return [t for t in verb.subtree if obj.left_edge.i <= t.i <= last]
 
 
 def _parenthetical(lay: _Layout, cue: Cue, source: Token, claimed) -> Attribution | None:
@@ -759,10 +766,16 @@ def _split_quote_leader(lay: _Layout, result: list[Attribution], qi: int) -> int
         if lay.paragraph(att.end) != para:
             return None
         if att.kind == "direct" and att.rule in ("tag", "inner-tag", "follow-on"):
-            later = result[k + 1 :]
+            later = [a for a in result[k + 1 :] if not _in_relative_clause(lay, a)]
             same = all(a.source == att.source and a.follows == att.follows for a in later)
             return k if same else None
     return None
+
+
+def _in_relative_clause(lay: _Layout, att: Attribution) -> bool:
+    """A claim made in a relative clause of a tag ("said X, who supports the plan") belongs to
+    the tag: it does not interrupt the quote the tag splits."""
+    return att.source is not None and lay.doc[att.source[0]].lower_ in _RELATIVE
 
 
 def _is_furniture_line(line: str) -> bool:

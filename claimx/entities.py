@@ -43,6 +43,7 @@ class EntityRecord:
     aliases: list[str] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
     seen_at: list[int] = field(default_factory=list)
+    plural: bool = False  # "officials", "the two leaders": what "they" may continue
 
     def saw(self, surface: str, at: int) -> None:
         surface = " ".join(surface.split())
@@ -212,7 +213,7 @@ class Resolver:
                 return previous
             record = self._nearest(self.person_mentions, mention.start_char, pronoun.gender)
         else:
-            if previous is not None and previous.kind != "person":
+            if previous is not None and (previous.kind in ("organization", "group", "place") or previous.plural):
                 previous.saw(mention.text, mention.start_char)
                 return previous
             record = self._nearest(self.other_mentions, mention.start_char, None)
@@ -264,6 +265,7 @@ class Resolver:
         description = _strip_determiner(mention) or mention.text
         kind = "unnamed" if is_role or first in _INDEFINITE else "unknown"
         record = self._record(key, description, kind, at)
+        record.plural = head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children)
         record.roles.add(role)
         record.saw(mention.text, at)
         return record

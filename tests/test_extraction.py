@@ -32,11 +32,13 @@ def test_extraction_finds_speakers_and_kinds(extract):
     result = extract(ARTICLE)
     found = [(c.speaker.name if c.speaker else None, c.kind) for c in result.claims]
     assert found == [
+        ("Elena Ruiz", "indirect"),  # "defended the budget": a stance, from the verb's object
         ("Elena Ruiz", "direct"),
         ("Mark Obi", "indirect"),
         ("Mark Obi", "direct"),
     ]
-    assert result.claims[1].act == "warning"
+    assert result.claims[0].confidence < result.claims[2].confidence
+    assert result.claims[2].act == "warning"
     assert {e.name for e in result.entities} >= {"Elena Ruiz", "Mark Obi"}
 
 
