@@ -47,6 +47,7 @@ CONFIDENCE = {
     "reported": 0.8,
     "infinitive": 0.65,  # "vowed to act": an intention or stance more than a statement
     "object": 0.6,  # "denied any links", "endorsed the governor": the weakest reported form
+    "passive": 0.55,  # "it was announced that …" (no source), "This was stated by X" (the sentence before)
     "according": 0.8,
     "follow-on": 0.6,
     "no-source": 0.4,
@@ -181,7 +182,7 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
             claimed.update((k, att) for k in att.quotes)
 
     found.sort(key=lambda a: a.start)
-    return _unclaimed_quotes(lay, found, claimed)
+    return [a for a in _unclaimed_quotes(lay, found, claimed) if not _in_teaser(lay, a)]
 
 
 def _overlap(a: Attribution, b: Attribution) -> int:
@@ -361,11 +362,12 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
                     return pobj
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and allowed(c)]
         before = [c for c in subjects if c.i < verb.i]
-        if before:
+        if before and before[0].dep_ != "nsubjpass":
             subject = before[0]
-            if subject.dep_ == "nsubjpass":
-                return None  # "it was announced": the subject of a passive is not its speaker
             return None if subject.lemma_.lower() in addressees else subject
+        if before:  # "it was announced": the subject of a passive is not its speaker
+            after = [c for c in verb.children if c.i > verb.i and c.dep_ in _AFTER_NOMINALS and speaker_like(c)]
+            return max(after, key=lambda c: (c.ent_type_ == "PERSON", c.pos_ == "PROPN"), default=None)
         loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
         if loose and verb == own:
             return loose[-1]
@@ -505,8 +507,18 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     inside = {t.i for t in tokens}
     allowed = lay.speaker_ok(head)
     source = _source_of(head, lambda tok: allowed(tok) and tok.i not in inside)
+    passive = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+    if passive is not None and passive.lower_ in ("this", "that", "it") and not tokens:
+        tokens = _previous_sentence(lay, head)  # "This was stated by the minister."
+        return None if source is None or not tokens else _reported_claim(
+            lay, cue, tokens, source, "passive", claimed, hull=True, skip_source=False
+        )
     if source is None:
-        return None
+        if passive is None or not tokens:
+            return None
+        if rule == "infinitive":  # "The convention is expected to bring …": the subject belongs to it
+            tokens = [t for t in head.sent if passive.left_edge.i <= t.i <= tokens[-1].i and t.i != head.i]
+        return _reported_claim(lay, cue, tokens, None, "passive", claimed, hull=True)
     if clause is not None and clause.i < head.i:
         return _parenthetical(lay, cue, source, claimed)
     if tokens:
@@ -527,6 +539,19 @@ def _clause_content(lay: _Layout, verb: Token, clause: Token) -> list[Token]:
             stop = min([tok.i] + [c.left_edge.i for c in tok.children if c.dep_ in _SUBJECTS])
             return [t for t in verb.sent if clause.left_edge.i <= t.i < stop]
     return [t for t in verb.sent if t.i >= clause.left_edge.i]
+
+
+def _previous_sentence(lay: _Layout, verb: Token) -> list[Token]:
+    """The sentence before the one holding `verb`, in its paragraph or the paragraph before."""
+    start = verb.sent.start
+    while start > 0 and lay.doc[start - 1].is_space:
+        start -= 1
+    if start == 0:
+        return []
+    previous = lay.doc[start - 1].sent
+    if lay.paragraph(verb.idx) - lay.paragraph(previous.start_char) > 2:
+        return []
+    return [t for t in previous if not t.is_space]
 
 
 def _infinitive_content(verb: Token) -> list[Token]:
@@ -607,14 +632,15 @@ def _according(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attri
     return _reported_claim(lay, cue, tokens, source, "according", claimed)
 
 
-def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False) -> Attribution | None:
+def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_source=True) -> Attribution | None:
     """The claim of a reported clause: its tokens in the cue's paragraph, less the source. With
-    `hull`, the content may span a tag inside it ("The test, it said, was its biggest")."""
-    source_span = mention_span(source)
+    `hull`, the content may span a tag inside it ("The test, it said, was its biggest"). A
+    passive with no agent has no source."""
+    source_span = mention_span(source) if source is not None else (0, 0)
     para = lay.paragraph(lay.doc[cue.head].idx)
     tokens = [
         t for t in tokens
-        if (hull or not (source_span[0] <= t.i < source_span[1])) and lay.paragraph(t.idx) == para
+        if (hull or not (source_span[0] <= t.i < source_span[1])) and (lay.paragraph(t.idx) == para or not skip_source)
     ]
     if not tokens:
         return None
@@ -633,6 +659,8 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False) -> Attr
     kind = _kind_of(lay, (begin, finish), quotes, introduced)
     if kind == "direct":
         begin, finish = lay.content(quotes[0])
+    if source is None:
+        return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), None, quotes=quotes)
     if _glued(lay.doc, source_span):
         return None
     return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), source_span, quotes=quotes)
@@ -776,6 +804,14 @@ def _in_relative_clause(lay: _Layout, att: Attribution) -> bool:
     """A claim made in a relative clause of a tag ("said X, who supports the plan") belongs to
     the tag: it does not interrupt the quote the tag splits."""
     return att.source is not None and lay.doc[att.source[0]].lower_ in _RELATIVE
+
+
+def _in_teaser(lay: _Layout, att: Attribution) -> bool:
+    """Whether a claim sits in a teaser: a line cut off with an ellipsis, as web pages list other
+    articles ("A new law passed in the state mandates that all buildings must be...")."""
+    end = lay.text.find("\n", att.start)
+    line = lay.text[att.start : len(lay.text) if end < 0 else end].rstrip()
+    return line.endswith(("...", "…")) and not line.endswith(("\"...", "...”"))
 
 
 def _is_furniture_line(line: str) -> bool:

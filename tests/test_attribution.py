@@ -341,3 +341,82 @@ def test_attribution_parenthetical_tag_reports_its_sentence(extract, text, speak
 def test_attribution_relative_pronoun_is_the_mention_antecedent_the_name(extract):
     claim = only_claim(extract("The board met Senator Ana Ruiz, who said the bridge would reopen."))
     assert_claim(claim, content="the bridge would reopen", kind="indirect", speaker="Ana Ruiz", mention="who")
+
+
+# --- reported speech beyond complement clauses --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, speaker, content, act",
+    [
+        ("The mayor accused the council on Tuesday of hiding the costs.", "mayor",
+         "the council on Tuesday of hiding the costs", "accusation"),
+        ("The union denied any links to the group.", "union", "any links to the group", "denial"),
+        ("The minister blamed the contractor for the delay.", "minister", "the contractor for the delay",
+         "accusation"),
+        ("Local farmers claim to have found the missing herd.", "Local farmers", "to have found the missing herd",
+         "claim"),
+        ("The union refused to sign the deal.", "union", "to sign the deal", "other"),
+        ("The senator called the plan a fraud.", "senator", "the plan a fraud", "claim"),
+    ],
+    ids=["accuse-of", "deny", "blame-for", "claim-to", "refuse-to", "call-x-y"],
+)
+def test_attribution_verbs_with_object_or_infinitive_content(extract, text, speaker, content, act):
+    claim = only_claim(extract(text))
+    assert_claim(claim, content=content, kind="indirect", speaker=speaker)
+    assert claim.act == act
+    assert claim.confidence < 0.8  # weaker evidence than a complement clause
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister told the board.",  # the object is the hearer
+        "The map shows the route of the ferry.",  # a thing perceived
+        "The party held a rally in the square.",  # an event
+        "The senator called the minister.",  # a name without what it is called
+        "She dismissed these claims.",  # a statement the text refers back to
+        "He sought refuge in the embassy.",  # a thing wanted, not a claim
+    ],
+)
+def test_attribution_objects_that_are_not_claims(extract, text):
+    assert extract(text).claims == ()
+
+
+def test_attribution_passive_without_agent_has_no_speaker(extract):
+    result = extract("It was announced that the plant will close. The festival is expected to draw large crowds.")
+    assert [(c.content.text, c.speaker) for c in result.claims] == [
+        ("the plant will close", None),
+        ("The festival is expected to draw large crowds", None),
+    ]
+
+
+def test_attribution_passive_with_this_reports_the_sentence_before(extract):
+    result = extract("The harbour will reopen in May. This was confirmed by the port authority on Monday.")
+    claim = only_claim(result)
+    assert_claim(claim, content="The harbour will reopen in May", kind="indirect", speaker="port authority")
+
+
+def test_attribution_headline_form(extract):
+    claim = only_claim(extract("Mayor Ruiz Accuses Council Of Hiding Bridge Costs\n\nThe council met on Monday."))
+    assert_claim(claim, content="Council Of Hiding Bridge Costs", kind="indirect", speaker="Mayor Ruiz",
+                 cue="Accuses")
+    assert claim.act == "accusation"
+
+
+def test_attribution_teaser_lines_are_furniture(extract):
+    text = "Related stories\n\nA new law says that every roof in the city must be covered in..."
+    assert extract(text).claims == ()
+
+
+def test_attribution_content_runs_to_sentence_end_but_not_into_the_next_claim(extract):
+    result = extract("The mayor said the bridge would reopen, because the repairs are done, and the governor said it would not.")
+    assert [(c.speaker.name, c.content.text) for c in result.claims] == [
+        ("mayor", "the bridge would reopen, because the repairs are done"),
+        ("governor", "it would not"),
+    ]
+
+
+def test_attribution_plural_pronoun_continues_a_plural_source(extract):
+    result = extract("Officials said the port was closed. They said it would reopen.")
+    assert [c.speaker.name for c in result.claims] == ["Officials", "Officials"]
