@@ -147,8 +147,14 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
     claimed: dict[int, Attribution] = {}  # top-level quote index → the attribution holding it
     found: list[Attribution] = []
 
+    for att in _line_claims(lay, claimed):  # a headline reads as a whole before its quotes do
+        found.append(att)
+        claimed.update((k, att) for k in att.quotes)
+
     by_cue: dict[tuple[int, int], Attribution] = {}
     for unit in lay.units:
+        if any(k in claimed for k in unit):
+            continue
         tag = _outer_tag(lay, unit)
         if tag is None:
             continue
@@ -167,10 +173,6 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
         found.append(att)
         claimed.update((k, att) for k in att.quotes)
         used_cues.add(tag.cue[0])
-
-    for att in _line_claims(lay, claimed):
-        found.append(att)
-        claimed.update((k, att) for k in att.quotes)
 
     for cue in cues:
         if cue.head in used_cues or lay.in_quote(cue.head) or cue.direct_only:
@@ -366,8 +368,7 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
             subject = before[0]
             return None if subject.lemma_.lower() in addressees else subject
         if before:  # "it was announced": the subject of a passive is not its speaker
-            after = [c for c in verb.children if c.i > verb.i and c.dep_ in _AFTER_NOMINALS and speaker_like(c)]
-            return max(after, key=lambda c: (c.ent_type_ == "PERSON", c.pos_ == "PROPN"), default=None)
+            return _inverted_speaker(verb, speaker_like)
         loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
         if loose and verb == own:
             return loose[-1]
@@ -376,14 +377,9 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
             while verb.dep_ == "ccomp" and verb.head != verb:
                 verb = verb.head  # "X told them that profits doubled, saying …": X, not profits
             continue
-        after = [c for c in verb.children if c.i > verb.i and c.dep_ in _AFTER_NOMINALS and speaker_like(c)]
-        # "said journalists the press secretary X": the speaker parsed as the audience's apposition
-        after += [
-            a for c in verb.children if c.i > verb.i and c.lemma_.lower() in addressees
-            for a in c.children if a.dep_ == "appos" and speaker_like(a)
-        ]
-        if after and verb == own:
-            return max(after, key=lambda c: (c.ent_type_ == "PERSON", c.pos_ == "PROPN", -c.i))
+        inverted = _inverted_speaker(verb, speaker_like) if verb == own else None
+        if inverted is not None:
+            return inverted
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head if allowed(verb.head) else None
         if verb.dep_ in _INHERITS_SUBJECT and verb.head != verb:
@@ -393,6 +389,18 @@ def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True)
             continue
         return None
     return None
+
+
+def _inverted_speaker(verb: Token, speaker_like: Callable[[Token], bool]) -> Token | None:
+    """The speaker after its verb ("said X", "assured reporters X"), a person first. The parser
+    may hang it on the audience as an apposition ("said journalists the press secretary X")."""
+    addressees = lexicon.addressee_nouns()
+    after = [c for c in verb.children if c.i > verb.i and c.dep_ in _AFTER_NOMINALS and speaker_like(c)]
+    after += [
+        a for c in verb.children if c.i > verb.i and c.lemma_.lower() in addressees
+        for a in c.children if a.dep_ == "appos" and speaker_like(a)
+    ]
+    return max(after, key=lambda c: (c.ent_type_ == "PERSON", c.pos_ == "PROPN", -c.i), default=None)
 
 
 def _glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:
@@ -574,9 +582,9 @@ def _object_content(verb: Token) -> list[Token]:
     if obj is None or obj.lemma_.lower() in lexicon.addressee_nouns():
         return []
     if obj.lemma_.lower() in lexicon.statement_nouns() and not any(
-        c.dep_ in ("acl", "ccomp", "relcl") for c in obj.children
+        c.dep_ in ("acl", "ccomp", "relcl", "prep") for c in obj.children
     ):
-        return []
+        return []  # "dismissed these claims" refers back; "denied claims of cooperation" does not
     last = obj.right_edge.i
     for extra in [*verb.rights, *obj.rights]:  # "accused Y of Z", "described Y as Z", "called Y Z"
         if extra.i > obj.i and (extra.dep_ == "oprd" or extra.dep_ == "prep" and extra.lower_ in ("of", "for", "over", "as")):
@@ -807,10 +815,21 @@ def _in_relative_clause(lay: _Layout, att: Attribution) -> bool:
 
 
 def _in_teaser(lay: _Layout, att: Attribution) -> bool:
-    """Whether a claim sits in a teaser: a line cut off with an ellipsis, as web pages list other
-    articles ("A new law passed in the state mandates that all buildings must be...")."""
-    end = lay.text.find("\n", att.start)
-    line = lay.text[att.start : len(lay.text) if end < 0 else end].rstrip()
+    """Whether a claim sits in a teaser for another article, as web pages list them: a line cut
+    off with an ellipsis ("… all buildings must be..."), or the heading line just above one."""
+    text = lay.text
+    end = text.find("\n", att.start)
+    end = len(text) if end < 0 else end
+    if _cut_off(text[att.start : end]):
+        return True
+    following = text[end:].lstrip("\n")
+    next_line = following.split("\n", 1)[0]
+    line = text[text.rfind("\n", 0, att.start) + 1 : end]
+    return _is_furniture_line(line) and _cut_off(next_line)
+
+
+def _cut_off(line: str) -> bool:
+    line = line.rstrip()
     return line.endswith(("...", "…")) and not line.endswith(("\"...", "...”"))
 
 
