@@ -178,7 +178,7 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
         if cue.head in used_cues or lay.in_quote(cue.head) or cue.direct_only:
             continue
         att = _reported(lay, cue, claimed)
-        if att is not None and not any(_overlap(att, other) > (att.end - att.start) / 2 for other in found):
+        if att is not None and not any(_competes(lay, att, other) for other in found):
             found.append(att)
             used_cues.add(cue.head)
             claimed.update((k, att) for k in att.quotes)
@@ -189,6 +189,17 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
 
 def _overlap(a: Attribution, b: Attribution) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def _competes(lay: _Layout, new: Attribution, old: Attribution) -> bool:
+    """Whether a new claim is another reading of an old one's text, rather than a claim nested in
+    it ("X recalled that Y said that …" holds two claims)."""
+    if _overlap(new, old) <= (new.end - new.start) / 2:
+        return False
+    if new.rule != "reported":  # a stance inside reported content ("said the party supports it")
+        return True
+    cue_at = lay.doc[new.cue[0]].idx if new.cue is not None else new.start
+    return not any(start <= cue_at < end for start, end in old.parts)
 
 
 # --- speech tags next to a quote ----------------------------------------------------------

@@ -420,3 +420,11 @@ def test_attribution_content_runs_to_sentence_end_but_not_into_the_next_claim(ex
 def test_attribution_plural_pronoun_continues_a_plural_source(extract):
     result = extract("Officials said the port was closed. They said it would reopen.")
     assert [c.speaker.name for c in result.claims] == ["Officials", "Officials"]
+
+
+def test_attribution_nested_reported_speech_gives_both_claims(extract):
+    result = extract("The spokesman recalled that the president has repeatedly said that the fight needs a coalition.")
+    assert [(c.speaker.name, c.content.text) for c in result.claims] == [
+        ("spokesman", "the president has repeatedly said that the fight needs a coalition"),
+        ("president", "the fight needs a coalition"),
+    ]
