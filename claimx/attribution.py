@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
-from claimx.cues import Cue, verb_form
+from claimx.cues import Cue, holder_of, verb_form
 from claimx.entities import mention_span
 from claimx.quotes import Quote, QuoteScan
 
@@ -49,6 +49,7 @@ CONFIDENCE = {
     "object": 0.6,  # "denied any links", "endorsed the governor": the weakest reported form
     "passive": 0.55,  # "it was announced that …" (no source), "This was stated by X" (the sentence before)
     "according": 0.8,
+    "noun": 0.7,  # "the mayor's claim that …"
     "follow-on": 0.6,
     "no-source": 0.4,
 }
@@ -516,6 +517,8 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     head = doc[cue.head]
     if cue.form == "according":
         return _according(lay, cue, claimed)
+    if cue.form == "noun":
+        return _held_statement(lay, cue, claimed)
     clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
     if clause is not None:
         tokens, rule = _clause_content(lay, head, clause), "reported"
@@ -543,6 +546,20 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     if tokens:
         return _reported_claim(lay, cue, tokens, source, rule, claimed)
     return _parenthetical(lay, cue, source, claimed)
+
+
+def _held_statement(lay: _Layout, cue: Cue, claimed) -> Attribution | None:
+    """"the mayor's claim that the bridge is safe": the that- or to-clause of a held statement."""
+    noun = lay.doc[cue.head]
+    holder = holder_of(noun)
+    if holder is None or not lay.speaker_ok(noun)(holder):
+        return None
+    for child in noun.children:
+        if child.dep_ in ("acl", "ccomp") and any(
+            c.dep_ == "mark" and c.lower_ == "that" or c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        ):
+            return _reported_claim(lay, cue, list(child.subtree), holder, "noun", claimed)
+    return None
 
 
 def _clause_content(lay: _Layout, verb: Token, clause: Token) -> list[Token]:

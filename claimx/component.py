@@ -12,6 +12,7 @@ from claimx.cues import find_cues
 from claimx.entities import EntityRecord, Resolver
 from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
 from claimx.quotes import scan_quotes
+from claimx.targets import find_targets
 
 if not Doc.has_extension("claimx"):
     Doc.set_extension("claimx", default=None)
@@ -62,9 +63,9 @@ def analyse(doc: Doc, *, min_confidence: float = 0.0, doc_id: str | None = None)
     ]
     resolver = Resolver(doc)
     speakers = _speakers(doc, text, attributions, resolver)
-    targets = [_targets(a, resolver) for a in attributions]
+    targets = [find_targets(doc, a, resolver) for a in attributions]
 
-    referenced = {rec.key: rec for pair in speakers if pair is not None for rec in [pair[1]]}
+    referenced = {rec.key: rec for pair in speakers if pair is not None for rec in pair[1]}
     for found in targets:
         referenced.update((rec.key, rec) for rec in found)
     ordered = sorted(referenced.values(), key=lambda r: (r.first, r.name))
@@ -81,9 +82,7 @@ def analyse(doc: Doc, *, min_confidence: float = 0.0, doc_id: str | None = None)
                 kind=att.kind,
                 cue=_token_span(doc, text, att.cue),
                 act=att.act,
-                speaker=None
-                if speaker is None
-                else Speaker(mention=speaker[0], name=speaker[1].name, entity_id=ids[speaker[1].key]),
+                speaker=None if speaker is None else _speaker(speaker, ids),
                 targets=tuple(EntityRef(id=ids[r.key], name=r.name) for r in found),
                 confidence=att.confidence,
             )
@@ -93,30 +92,33 @@ def analyse(doc: Doc, *, min_confidence: float = 0.0, doc_id: str | None = None)
 
 def _speakers(
     doc: Doc, text: str, attributions: list[Attribution], resolver: Resolver
-) -> list[tuple[Span, EntityRecord] | None]:
-    """Each attribution's speaker mention and entity; a follow-on quote shares its leader's."""
-    result: list[tuple[Span, EntityRecord] | None] = []
+) -> list[tuple[Span, list[EntityRecord]] | None]:
+    """Each attribution's speaker mention and entities (several for "X and Y said"); a follow-on
+    quote shares its leader's."""
+    result: list[tuple[Span, list[EntityRecord]] | None] = []
     previous: EntityRecord | None = None
     for att in attributions:
         pair = None
         if att.source is not None:
             mention = doc[att.source[0] : att.source[1]]
-            record = resolver.resolve(mention, previous)
-            pair = (_span(text, mention.start_char, mention.end_char), record)
+            records = resolver.resolve_all(mention, previous)
+            pair = (_span(text, mention.start_char, mention.end_char), records)
         elif att.follows is not None:
             pair = result[att.follows]
         if pair is not None:
-            previous = pair[1]
+            previous = pair[1][0] if len(pair[1]) == 1 else None
         result.append(pair)
     return result
 
 
-def _targets(att: Attribution, resolver: Resolver) -> list[EntityRecord]:
-    found: dict[str, EntityRecord] = {}
-    for start, end in att.parts:
-        for record in resolver.named_in(start, end):
-            found.setdefault(record.key, record)
-    return list(found.values())
+def _speaker(pair: tuple[Span, list[EntityRecord]], ids: dict[str, str]) -> Speaker:
+    mention, records = pair
+    return Speaker(
+        mention=mention,
+        name=" and ".join(r.name for r in records),
+        entity_id=ids[records[0].key],
+        entity_ids=tuple(ids[r.key] for r in records),
+    )
 
 
 def _span(text: str, start: int, end: int) -> Span:

@@ -20,7 +20,7 @@ class Cue:
     start: int
     end: int
     act: str
-    form: str  # "verb", "according", "colon"
+    form: str  # "verb", "according", "noun", "colon"
     direct_only: bool = False
 
 
@@ -71,6 +71,28 @@ def verb_cue(token: Token) -> Cue | None:
     return Cue(token.i, token.i, end, entry.act, "verb", entry.direct_only)
 
 
+def statement_noun(token: Token) -> Cue | None:
+    """A statement noun with its holder: "the mayor's claim", "the Turkish denial"."""
+    if token.pos_ != "NOUN":
+        return None
+    nouns = lexicon.statement_nouns()
+    act = nouns.get(token.lemma_.lower()) or nouns.get(token.lower_)
+    if act is None or holder_of(token) is None:
+        return None
+    return Cue(token.i, token.i, token.i + 1, act, "noun")
+
+
+def holder_of(noun: Token) -> Token | None:
+    """Whose statement a noun names: its possessor, or a name or nationality before it."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.lefts:
+        if child.dep_ in ("amod", "compound") and (child.pos_ == "PROPN" or child.ent_type_ in ("NORP", "GPE", "ORG", "PERSON")):
+            return child
+    return None
+
+
 def according_to(token: Token) -> Cue | None:
     """"according to X": `head` is "according"; the source is the object of "to"."""
     if token.lower_ != "according":
@@ -82,10 +104,10 @@ def according_to(token: Token) -> Cue | None:
 
 
 def find_cues(doc: Doc) -> list[Cue]:
-    """Every reporting verb and "according to" in the document, in order."""
+    """Every reporting verb, "according to" and held statement noun in the document, in order."""
     cues = []
     for token in doc:
-        cue = verb_cue(token) or according_to(token)
+        cue = verb_cue(token) or according_to(token) or statement_noun(token)
         if cue is not None:
             cues.append(cue)
     return cues

@@ -168,6 +168,22 @@ class Resolver:
 
     # -- speaker mentions ---------------------------------------------------------------
 
+    def resolve_all(self, mention: Span, previous: EntityRecord | None) -> list[EntityRecord]:
+        """The entities of a mention: one, or each conjunct of "the mayor and the governor"."""
+        head = mention.root
+        conjuncts = [c for c in head.subtree if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON")
+                     and mention.start <= c.i < mention.end]
+        if not conjuncts:
+            return [self.resolve(mention, previous)]
+        records = []
+        for tok in [head, *conjuncts]:
+            start, end = mention_span(tok)
+            end = min([end] + [c.left_edge.i for c in tok.children if c.dep_ in ("cc", "conj")])
+            record = self.resolve(self.doc[start:end], previous)
+            if record not in records:
+                records.append(record)
+        return records
+
     def resolve(self, mention: Span, previous: EntityRecord | None) -> EntityRecord:
         """The entity a speaker mention refers to; `previous` is the last speaker before it."""
         head = mention.root
@@ -299,7 +315,7 @@ def mention_span(tok: Token) -> tuple[int, int]:
             break
         end = child.right_edge.i + 1
     doc = tok.doc
-    while end - 1 > tok.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end - 1 > tok.i and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in _POSSESSIVE):
         end -= 1
     while start < tok.i and (doc[start].is_punct or doc[start].is_space):
         start += 1

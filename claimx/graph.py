@@ -52,10 +52,11 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
                 cue=claim.cue.text if claim.cue else None, doc=doc, start=claim.content.start,
                 end=claim.content.end, confidence=claim.confidence,
             )
-            if claim.speaker is not None and claim.speaker.entity_id in nodes:
-                speaker = nodes[claim.speaker.entity_id]
-                graph.nodes[speaker]["mentions"] += 1
-                graph.add_edge(speaker, node, key="said", type="said")
+            speakers = () if claim.speaker is None else claim.speaker.entity_ids or (claim.speaker.entity_id,)
+            for entity_id in speakers:
+                if entity_id in nodes:
+                    graph.nodes[nodes[entity_id]]["mentions"] += 1
+                    graph.add_edge(nodes[entity_id], node, key="said", type="said")
             for target in claim.targets:
                 if target.id in nodes:
                     graph.nodes[nodes[target.id]]["mentions"] += 1

@@ -36,11 +36,16 @@ class EntityRef(_Frozen):
 
 
 class Speaker(_Frozen):
-    """Who made a claim: the surface mention and the entity it resolves to."""
+    """Who made a claim: the surface mention and the entity it resolves to.
+
+    Several speakers ("the mayor and the governor insisted") share one mention; `name` joins
+    their names and `entity_ids` lists them all, `entity_id` being the first.
+    """
 
     mention: Span
     name: str
     entity_id: str | None = None
+    entity_ids: tuple[str, ...] = ()
 
 
 class Entity(_Frozen):

@@ -428,3 +428,9 @@ def test_attribution_nested_reported_speech_gives_both_claims(extract):
         ("spokesman", "the president has repeatedly said that the fight needs a coalition"),
         ("president", "the fight needs a coalition"),
     ]
+
+
+def test_attribution_held_statement_noun(extract):
+    claim = only_claim(extract("The mayor's claim that the bridge is safe was disputed."))
+    assert_claim(claim, content="the bridge is safe", kind="indirect", speaker="mayor", mention="The mayor")
+    assert claim.cue.text == "claim"

@@ -102,3 +102,12 @@ def test_entities_speaker_entity_id_points_into_entities(extract):
         assert claim.speaker.mention.text in entity.aliases
         for target in claim.targets:
             assert result.entity(target.id).name == target.name
+
+
+def test_entities_several_speakers_each_resolved(extract):
+    text = "Mayor Elena Ruiz and Governor Tom Berg met on Monday. Both Ruiz and Berg insisted that the bridge must reopen."
+    result = extract(text)
+    claim = result.claims[-1]
+    assert claim.speaker.name == "Elena Ruiz and Tom Berg"
+    assert [result.entity(i).name for i in claim.speaker.entity_ids] == ["Elena Ruiz", "Tom Berg"]
+    assert claim.speaker.entity_id == claim.speaker.entity_ids[0]

@@ -1,0 +1,29 @@
+"""Targets: whom each claim is about.
+
+The named entities in a claim's content, and the object of "said of X" / "spoke about X" on its
+cue. The speaker is not a target of their own claim unless the content names them.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from claimx.attribution import Attribution
+from claimx.entities import EntityRecord, Resolver
+
+_ABOUT = frozenset({"of", "about"})
+
+
+def find_targets(doc: Doc, att: Attribution, resolver: Resolver) -> list[EntityRecord]:
+    """The entities a claim is about, in order of first mention, once each."""
+    spans = list(att.parts)
+    if att.cue is not None:
+        cue = doc[att.cue[0]]
+        for child in cue.children:
+            if child.dep_ == "prep" and child.lower_ in _ABOUT and child.i > cue.i:
+                spans.append((child.idx, child.right_edge.idx + len(child.right_edge)))
+    found: dict[str, EntityRecord] = {}
+    for start, end in spans:
+        for record in resolver.named_in(start, end):
+            found.setdefault(record.key, record)
+    return list(found.values())
