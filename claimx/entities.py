@@ -78,6 +78,8 @@ class Resolver:
         self.other_mentions: list[_NameMention] = []
         self._token_key: dict[int, str] = {}
         self._index_names()
+        self._chains = coreference_chains(doc)
+        self._chain_of = {i: n for n, chain in enumerate(self._chains) for start, end in chain for i in range(start, end)}
 
     # -- named entities -----------------------------------------------------------------
 
@@ -116,6 +118,9 @@ class Resolver:
                 name = _strip_determiner(ent)
                 if not name:
                     continue
+                country = lexicon.places().get(name.lower().replace("’", "'"))
+                if country is not None:  # "Ankara", "the Kremlin", "U.S.", "Turkish": the state
+                    name, kind = country[0], "place"
                 key = f"{kind}:{name.lower()}"
                 record = self._record(key, name, kind, ent.start_char)
                 record.saw(ent.text, ent.start_char)
@@ -187,7 +192,7 @@ class Resolver:
     def resolve(self, mention: Span, previous: EntityRecord | None) -> EntityRecord:
         """The entity a speaker mention refers to; `previous` is the last speaker before it."""
         head = mention.root
-        key = self._named_key(mention, head)
+        key = self._named_key(mention, head) or self._chain_key(head)
         if key is not None:
             record = self.entities[key]
             record.saw(mention.text, mention.start_char)
@@ -203,6 +208,18 @@ class Resolver:
         if pronoun is not None and head.pos_ == "PRON":
             return self._pronoun(mention, pronoun, previous)
         return self._description(mention, head, previous)
+
+    def _chain_key(self, head: Token) -> str | None:
+        """The named entity of the coreference chain holding `head`, when the pipeline made one."""
+        chain = self._chain_of.get(head.i)
+        if chain is None:
+            return None
+        for start, end in self._chains[chain]:
+            for tok in self.doc[start:end]:
+                key = self._token_key.get(tok.i)
+                if key is not None:
+                    return key
+        return None
 
     def _named_key(self, mention: Span, head: Token) -> str | None:
         """The named entity the mention's head belongs to, or that an apposition names."""
@@ -304,6 +321,16 @@ class Resolver:
 def _looks_like_person(ent: Span) -> bool:
     """Two or three proper nouns led by a known first name: a person, whatever the label."""
     return 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" for t in ent) and ent[0].lower_ in lexicon.first_names()
+
+
+def coreference_chains(doc: Doc) -> list[list[tuple[int, int]]]:
+    """Coreference chains the pipeline already made, as token spans: spacy-experimental's
+    `doc.spans["coref_clusters_*"]` or coreferee's `doc._.coref_chains`. Empty when there are none."""
+    chains = [[(s.start, s.end) for s in group] for key, group in doc.spans.items() if key.startswith("coref_clusters")]
+    if Doc.has_extension("coref_chains") and doc._.coref_chains is not None:
+        for chain in doc._.coref_chains:
+            chains.append([(m.token_indexes[0], m.token_indexes[-1] + 1) for m in chain])
+    return chains
 
 
 def mention_span(tok: Token) -> tuple[int, int]:

@@ -90,6 +90,13 @@ def role_classes() -> Mapping[str, str]:
 
 
 @cache
+def places() -> Mapping[str, tuple[str, str]]:
+    """Other names of a country — aliases, capitals, seats of government, demonyms — → (country, kind).
+    Keys are lowercase with straight apostrophes ("kremlin", "u.s.", "turkish")."""
+    return MappingProxyType({cols[0]: (cols[1], cols[2]) for cols in _rows("places.tsv", 3)})
+
+
+@cache
 def pronouns() -> Mapping[str, Pronoun]:
     return MappingProxyType({c[0]: Pronoun(c[1], c[2], c[3]) for c in _rows("pronouns.tsv", 4)})
 

@@ -111,3 +111,47 @@ def test_entities_several_speakers_each_resolved(extract):
     assert claim.speaker.name == "Elena Ruiz and Tom Berg"
     assert [result.entity(i).name for i in claim.speaker.entity_ids] == ["Elena Ruiz", "Tom Berg"]
     assert claim.speaker.entity_id == claim.speaker.entity_ids[0]
+
+
+def test_entities_pipeline_coreference_chains_are_used(nlp):
+    from spacy.tokens import Span
+
+    from claimx.component import analyse
+
+    text = "Anna Lind met Karen Holm on Monday. She said the talks had failed."
+    doc = nlp(text)
+    assert analyse(doc).claims[0].speaker.name == "Anna Lind"  # the built-in guess: the subject
+    karen = next(e for e in doc.ents if e.text == "Karen Holm")
+    she = next(t for t in doc if t.text == "She")
+    doc.spans["coref_clusters_1"] = [Span(doc, karen.start, karen.end), Span(doc, she.i, she.i + 1)]
+    assert analyse(doc).claims[0].speaker.name == "Karen Holm"
+
+
+def test_entities_coreferee_style_chains_are_read(nlp):
+    from spacy.tokens import Doc
+
+    from claimx.entities import coreference_chains
+
+    class Mention(list):
+        @property
+        def token_indexes(self):
+            return list(self)
+
+    doc = nlp("Anna Lind met Karen Holm. She left.")
+    had = Doc.has_extension("coref_chains")
+    try:
+        if not had:
+            Doc.set_extension("coref_chains", default=None)
+        doc._.coref_chains = [[Mention([3, 4]), Mention([6])]]
+        assert coreference_chains(doc) == [[(3, 5), (6, 7)]]
+    finally:
+        if not had:
+            Doc.remove_extension("coref_chains")
+
+
+def test_entities_places_stand_for_their_state(extract):
+    result = extract("Oslo says the ship left its waters. The Danish claim that it sank was denied.")
+    assert result.claims[0].speaker.name == "Norway"
+    norway = result.entity(result.claims[0].speaker.entity_id)
+    assert norway.kind == "place" and "Oslo" in norway.aliases
+    assert result.claims[1].speaker.name == "Denmark"  # a demonym holder names its country
