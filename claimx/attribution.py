@@ -520,6 +520,10 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     if cue.form == "noun":
         return _held_statement(lay, cue, claimed)
     clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
+    if cue.form == "adjective":  # "are suspicious that …": the clause may hang from either word
+        clause = clause or next((c for c in doc[cue.start].children if c.dep_ == "ccomp"), None)
+        if clause is None:
+            return None
     if clause is not None:
         tokens, rule = _clause_content(lay, head, clause), "reported"
     elif infinitive := _infinitive_content(head):

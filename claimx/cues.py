@@ -20,7 +20,7 @@ class Cue:
     start: int
     end: int
     act: str
-    form: str  # "verb", "according", "noun", "colon"
+    form: str  # "verb", "according", "noun", "adjective", "colon"
     direct_only: bool = False
 
 
@@ -93,6 +93,17 @@ def holder_of(noun: Token) -> Token | None:
     return None
 
 
+def adjective_cue(token: Token) -> Cue | None:
+    """A predicative adjective with a that-clause: "are suspicious that …". The cue's head is
+    the copula, so the speaker is its subject and the content its (or the adjective's) clause."""
+    if token.pos_ != "ADJ" or token.dep_ != "acomp":
+        return None
+    act = lexicon.reporting_adjectives().get(token.lower_)
+    if act is None:
+        return None
+    return Cue(token.head.i, token.i, token.i + 1, act, "adjective")
+
+
 def according_to(token: Token) -> Cue | None:
     """"according to X": `head` is "according"; the source is the object of "to"."""
     if token.lower_ != "according":
@@ -107,7 +118,7 @@ def find_cues(doc: Doc) -> list[Cue]:
     """Every reporting verb, "according to" and held statement noun in the document, in order."""
     cues = []
     for token in doc:
-        cue = verb_cue(token) or according_to(token) or statement_noun(token)
+        cue = verb_cue(token) or according_to(token) or statement_noun(token) or adjective_cue(token)
         if cue is not None:
             cues.append(cue)
     return cues

@@ -63,6 +63,12 @@ def reporting_verbs() -> Mapping[str, Verb]:
 
 
 @cache
+def reporting_adjectives() -> Mapping[str, str]:
+    """Predicative adjectives that attribute a belief ("suspicious that …") → speech act."""
+    return MappingProxyType({cols[0]: cols[1] for cols in _rows("reporting_adjectives.tsv", 2)})
+
+
+@cache
 def statement_nouns() -> Mapping[str, str]:
     """Nouns that name a statement ("claim", "warning") → speech act."""
     return MappingProxyType({cols[0]: cols[1] for cols in _rows("statement_nouns.tsv", 2)})

@@ -434,3 +434,9 @@ def test_attribution_held_statement_noun(extract):
     claim = only_claim(extract("The mayor's claim that the bridge is safe was disputed."))
     assert_claim(claim, content="the bridge is safe", kind="indirect", speaker="mayor", mention="The mayor")
     assert claim.cue.text == "claim"
+
+
+def test_attribution_belief_adjective(extract):
+    claim = only_claim(extract("The farmers are suspicious that the dam is leaking. The road is clear."))
+    assert_claim(claim, content="the dam is leaking", kind="indirect", speaker="farmers", cue="suspicious")
+    assert claim.act == "belief"
