@@ -26,8 +26,26 @@ _EXPORTS = {
     "Entity": "claimx.models",
     "EntityRef": "claimx.models",
     "build_graph": "claimx.graph",
-    "write_graphml": "claimx.graph",
-    "read_graphml": "claimx.graph",
+    "actor_graph": "claimx.graph",
+    "actor_summary": "claimx.graph",
+    "write_graphml": "claimx.exports",
+    "read_graphml": "claimx.exports",
+    "write_gexf": "claimx.exports",
+    "read_gexf": "claimx.exports",
+    "write_json": "claimx.exports",
+    "read_json": "claimx.exports",
+    "write_jsonl": "claimx.exports",
+    "write_documents_json": "claimx.exports",
+    "read_documents_json": "claimx.exports",
+    "read_jsonl": "claimx.exports",
+    "write_claims_jsonl": "claimx.exports",
+    "read_claims_jsonl": "claimx.exports",
+    "write_claims_csv": "claimx.exports",
+    "read_claims_csv": "claimx.exports",
+    "claim_rows": "claimx.exports",
+    "render_html": "claimx.view",
+    "write_html": "claimx.view",
+    "draw_actor_graph": "claimx.view",
     "evaluate": "claimx.evaluate",
     "ClaimxError": "claimx.errors",
 }
@@ -38,9 +56,27 @@ if TYPE_CHECKING:
     from claimx.errors import ClaimxError
     from claimx.evaluate import evaluate
     from claimx.extraction import extract, extract_many
-    from claimx.graph import build_graph, read_graphml, write_graphml
+    from claimx.exports import (
+        claim_rows,
+        read_claims_csv,
+        read_claims_jsonl,
+        read_documents_json,
+        read_gexf,
+        read_graphml,
+        read_json,
+        read_jsonl,
+        write_claims_csv,
+        write_claims_jsonl,
+        write_documents_json,
+        write_gexf,
+        write_graphml,
+        write_json,
+        write_jsonl,
+    )
+    from claimx.graph import actor_graph, actor_summary, build_graph
     from claimx.loading import load
     from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
+    from claimx.view import draw_actor_graph, render_html, write_html
 
 
 def __getattr__(name: str) -> Any:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterator, List, Optional
 
@@ -19,7 +17,9 @@ app = typer.Typer(
     add_completion=False,
 )
 
-FORMATS = ("text", "jsonl", "json", "graphml")
+# Output formats by name; a file's suffix names its format.
+FORMATS = ("text", "jsonl", "json", "csv", "graphml", "gexf", "html", "png", "svg")
+_FILE_ONLY = frozenset({"png", "svg"})
 
 
 def _version(value: bool) -> None:
@@ -42,6 +42,10 @@ def _inputs(paths: List[str], failures: list[str]) -> Iterator[tuple[str, str]]:
             yield sys.stdin.read(), "<stdin>"
             continue
         path = Path(raw)
+        if not path.exists():
+            typer.echo(f"claimx: skipped {path}: no such file or folder", err=True)
+            failures.append(raw)
+            continue
         files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")) \
             if path.is_dir() else [path]
         for file in files:
@@ -64,64 +68,84 @@ def _listing(result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_atomically(path: Path, data: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
-
-
 @app.command()
 def extract(
     paths: List[str] = typer.Argument(..., help="Text files, folders of text files, or - for stdin."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write results here (format from suffix)."),
-    fmt: Optional[str] = typer.Option(None, "--format", help=f"One of {', '.join(FORMATS)}."),
+    outputs: List[Path] = typer.Option(
+        [], "-o", "--output", help="Write results here; repeat for several files. The suffix names the format."
+    ),
+    fmt: Optional[str] = typer.Option(None, "--format", help=f"Format of a single output: {', '.join(FORMATS)}."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name (default: see README)."),
     batch_size: int = typer.Option(32, "--batch-size", min=1),
     n_process: int = typer.Option(1, "--n-process", min=1),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print no claim listing."),
 ) -> None:
-    """Extract claims; print them, and write them or their graph to --output."""
+    """Extract claims; list them, and write them, their graph or their view to each --output."""
     from claimx.extraction import extract_many
     from claimx.loading import load
 
-    fmt = fmt or (output.suffix.lstrip(".") if output is not None else "text")
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", param_hint="--format")
+    targets = _targets(outputs, fmt)
     nlp = load(model)
     failures: list[str] = []
     results = []
+    listing = not quiet and (bool(outputs) or fmt in (None, "text"))
     for result in extract_many(_inputs(paths, failures), nlp=nlp, batch_size=batch_size, n_process=n_process):
-        if not quiet and (output is not None or fmt == "text"):
+        if listing:
             typer.echo(_listing(result))
         results.append(result)
-    if output is not None or fmt != "text":
-        _emit(results, fmt, output)
+    for target, kind in targets:
+        _emit(results, kind, target)
+        if target != "-":
+            typer.echo(f"claimx: wrote {target}", err=True)
     if failures:
         raise typer.Exit(code=1)
 
 
-def _emit(results, fmt: str, output: Optional[Path]) -> None:
-    if fmt == "graphml":
-        if output is None:
-            raise typer.BadParameter("graphml needs --output", param_hint="--format")
-        from claimx.graph import build_graph, write_graphml
+def _targets(outputs: List[Path], fmt: Optional[str]) -> list[tuple[str, str]]:
+    """(destination, format) for every output: its format from --format or its suffix."""
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if not outputs:
+        if fmt in _FILE_ONLY:
+            raise typer.BadParameter(f"{fmt} needs --output FILE", param_hint="--format")
+        return [] if fmt in (None, "text") else [("-", fmt)]
+    if fmt is not None and len(outputs) > 1:
+        raise typer.BadParameter("--format applies to a single --output; name the others by suffix",
+                                 param_hint="--format")
+    targets = []
+    for output in outputs:
+        kind = fmt or output.suffix.lstrip(".").lower()
+        if kind not in FORMATS:
+            raise typer.BadParameter(f"cannot tell the format of {output}: use a suffix among {', '.join(FORMATS)}",
+                                     param_hint="--output")
+        if str(output) != "-" and not output.parent.is_dir():
+            raise typer.BadParameter(f"no folder {output.parent} for {output}", param_hint="--output")
+        if str(output) == "-" and kind in _FILE_ONLY:
+            raise typer.BadParameter(f"{kind} needs a file", param_hint="--output")
+        targets.append((str(output), kind))
+    return targets
 
-        write_graphml(build_graph(results), output)
-        typer.echo(f"claimx: wrote {output}", err=True)
-        return
-    if fmt == "jsonl":
-        data = "".join(json.dumps(r.model_dump(mode="json", exclude={"text"}), ensure_ascii=False) + "\n"
-                       for r in results)
-    elif fmt == "json":
-        data = json.dumps([r.model_dump(mode="json", exclude={"text"}) for r in results], ensure_ascii=False, indent=1)
+
+def _emit(results, kind: str, target: str) -> None:
+    from claimx import exports, view
+    from claimx.graph import build_graph
+
+    if kind == "graphml":
+        exports.write_graphml(build_graph(results), target)
+    elif kind == "gexf":
+        exports.write_gexf(build_graph(results), target)
+    elif kind == "jsonl":
+        exports.write_jsonl(results, target)
+    elif kind == "json":
+        exports.write_documents_json(results, target)
+    elif kind == "csv":
+        exports.write_claims_csv(results, target)
+    elif kind == "html":
+        view.write_html(results, target)
+    elif kind in _FILE_ONLY:
+        view.draw_actor_graph(build_graph(results), target)
     else:
-        data = "".join(_listing(r) for r in results)
-    if output is None:
-        sys.stdout.write(data)
-    else:
-        _write_atomically(output, data)
-        typer.echo(f"claimx: wrote {output}", err=True)
+        exports.write_text(target, lambda out: out.writelines(_listing(r) for r in results))
 
 
 @app.command()
@@ -135,12 +159,13 @@ def evaluate(
 ) -> None:
     """Score claimx against gold attributions: detection and attribution P/R/F1 per kind."""
     from claimx.evaluate import evaluate as run
+    from claimx.exports import write_text
     from claimx.loading import load
 
     report = run(gold, nlp=load(model), texts=texts, limit=limit)
     typer.echo(report.render(max_misses=misses))
     if json_out is not None:
-        _write_atomically(json_out, json.dumps(report.to_dict(), indent=1, ensure_ascii=False))
+        write_text(json_out, lambda out: out.write(json.dumps(report.to_dict(), indent=1, ensure_ascii=False)))
 
 
 def main() -> None:

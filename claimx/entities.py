@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from claimx import lexicon
+from claimx.cues import verb_form
 
 _KIND_OF_LABEL = {
     "PERSON": "person",
@@ -121,6 +122,8 @@ class Resolver:
                 country = lexicon.places().get(name.lower().replace("’", "'"))
                 if country is not None:  # "Ankara", "the Kremlin", "U.S.", "Turkish": the state
                     name, kind = country[0], "place"
+                elif kind == "group" and ent.root.pos_ == "ADJ":
+                    continue  # "European", "Islamic": an adjective naming no one in particular
                 key = f"{kind}:{name.lower()}"
                 record = self._record(key, name, kind, ent.start_char)
                 record.saw(ent.text, ent.start_char)
@@ -383,11 +386,17 @@ def _phrases(words: list[str], longest: int = 4) -> list[str]:
 
 
 def _last_line(ent: Span) -> Span | None:
-    """The part of an entity after its last line break: NER sometimes joins a heading to a name."""
+    """The name an entity span really holds. NER sometimes joins a heading to a name across a
+    line break, and in title-case headlines runs a name on into its verb ("Mayor Ruiz Accuses
+    Council"): keep the part after the last line break, and before an inner reporting verb."""
+    start, end = ent.start, ent.end
     breaks = [t.i for t in ent if "\n" in t.text]
-    if not breaks:
-        return ent
-    rest = ent.doc[breaks[-1] + 1 : ent.end]
-    if not len(rest):
+    if breaks:
+        start = breaks[-1] + 1
+    for tok in ent.doc[start + 1 : end - 1]:
+        if tok.text[:1].isupper() and verb_form(tok.text) is not None:
+            end = tok.i
+            break
+    if start >= end:
         return None
-    return Span(ent.doc, rest.start, rest.end, label=ent.label_)
+    return Span(ent.doc, start, end, label=ent.label_)

@@ -50,3 +50,7 @@ def needs_parser(name: str) -> ClaimxError:
 
 def bad_gold(path: str, line: int, reason: str) -> InputError:
     return InputError("E101", f"{path} line {line}: {reason}")
+
+
+def bad_record(path: str, line: int, reason: str) -> InputError:
+    return InputError("E110", f"{path} line {line}: {reason}")

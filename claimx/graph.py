@@ -1,138 +1,120 @@
-"""Graph: who claimed what about whom, as a networkx MultiDiGraph, and its GraphML export.
+"""Graph: who claimed what about whom, as networkx graphs.
 
-Nodes are entities (`type="entity"`) and claims (`type="claim"`); edges run
-entity —said→ claim —about→ entity. Named entities merge across documents by canonical name;
-unnamed sources ("a government official") never do, since two articles' officials are rarely one.
+`build_graph` makes one MultiDiGraph over any number of documents: entity nodes
+(`type="entity"`) and claim nodes (`type="claim"`), with edges entity —said→ claim —about→
+entity. Named entities merge across documents by canonical name, and a surname standing alone
+("Putin") joins the one full name it belongs to; unnamed sources ("a government official")
+never merge, since two articles' officials are rarely one person. `actor_graph` projects it onto
+speaker → target edges, and `actor_summary` weighs them for centrality and community analysis.
+Every attribute is a scalar, so the graphs export as they are.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
 
 import networkx as nx
 
 from claimx.models import Entity, Extraction
 
-# Characters XML 1.0 forbids (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF).
-_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SCALARS = (bool, int, float, str)
-
-
-def entity_node(entity: Entity, doc: str) -> str:
-    """The node id of an entity: shared across documents unless it is an unnamed source."""
-    if entity.kind in ("unnamed", "unknown"):
-        return f"entity:{doc}:{entity.id}"
-    return f"entity:{entity.name.casefold()}"
+_UNMERGED = frozenset({"unnamed", "unknown"})
+SEPARATOR = "; "  # joins list values (aliases, documents) into one string
 
 
 def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
-    """One graph over many documents. A document without `doc_id` is named by its position."""
+    """One graph over many documents. A document is named by its `doc_id`, else `doc<N>`."""
+    docs = [(extraction.doc_id or f"doc{n}", extraction) for n, extraction in enumerate(extractions)]
+    node_of = _entity_nodes(docs)
     graph = nx.MultiDiGraph()
-    for n, extraction in enumerate(extractions):
-        doc = extraction.doc_id or f"doc{n}"
-        nodes = {}
+    aliases: dict[str, list[str]] = defaultdict(list)
+    in_docs: dict[str, list[str]] = defaultdict(list)
+    for doc, extraction in docs:
         for entity in extraction.entities:
-            node = nodes[entity.id] = entity_node(entity, doc)
+            node = node_of[doc, entity.id]
             if node not in graph:
-                graph.add_node(node, type="entity", name=entity.name, kind=entity.kind, aliases=[], docs=[],
-                               mentions=0)
-            attrs = graph.nodes[node]
-            attrs["aliases"] += [a for a in entity.aliases if a not in attrs["aliases"]]
-            if doc not in attrs["docs"]:
-                attrs["docs"].append(doc)
+                graph.add_node(node, type="entity", name=entity.name, kind=entity.kind, mentions=0)
+            aliases[node] += [a for a in entity.aliases if a not in aliases[node]]
+            if doc not in in_docs[node]:
+                in_docs[node].append(doc)
         for claim in extraction.claims:
             node = f"claim:{doc}:{claim.id}"
             graph.add_node(
                 node, type="claim", text=claim.content.text, kind=claim.kind, act=claim.act,
-                cue=claim.cue.text if claim.cue else None, doc=doc, start=claim.content.start,
-                end=claim.content.end, confidence=claim.confidence,
+                cue=claim.cue.text if claim.cue else "", speaker=claim.speaker.name if claim.speaker else "",
+                doc=doc, start=claim.content.start, end=claim.content.end, confidence=claim.confidence,
             )
             speakers = () if claim.speaker is None else claim.speaker.entity_ids or (claim.speaker.entity_id,)
             for entity_id in speakers:
-                if entity_id in nodes:
-                    graph.nodes[nodes[entity_id]]["mentions"] += 1
-                    graph.add_edge(nodes[entity_id], node, key="said", type="said")
+                if (doc, entity_id) in node_of:
+                    graph.nodes[node_of[doc, entity_id]]["mentions"] += 1
+                    graph.add_edge(node_of[doc, entity_id], node, key="said", type="said")
             for target in claim.targets:
-                if target.id in nodes:
-                    graph.nodes[nodes[target.id]]["mentions"] += 1
-                    graph.add_edge(node, nodes[target.id], key=f"about:{target.id}", type="about")
+                if (doc, target.id) in node_of:
+                    graph.nodes[node_of[doc, target.id]]["mentions"] += 1
+                    graph.add_edge(node, node_of[doc, target.id], key=f"about:{target.id}", type="about")
+    for node, names in aliases.items():
+        graph.nodes[node]["aliases"] = SEPARATOR.join(names)
+        graph.nodes[node]["docs"] = SEPARATOR.join(in_docs[node])
+        graph.nodes[node]["n_docs"] = len(in_docs[node])
     return graph
 
 
-def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path:
-    """Write `graph` as GraphML that Gephi, Cytoscape and yEd open, atomically.
-
-    The caller's graph is not changed. Attribute values are flattened to scalars (lists become
-    "; "-joined strings), None is dropped, characters XML forbids are removed, and an attribute
-    with values of several types is written as a string throughout.
-    """
-    path = Path(path)
-    clean = _exportable(graph)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.close(fd)
-    try:
-        nx.write_graphml(clean, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+def _entity_nodes(docs: list[tuple[str, Extraction]]) -> dict[tuple[str, str], str]:
+    """The graph node of each (document, entity id)."""
+    full_names: dict[str, set[str]] = defaultdict(set)  # surname → full person names
+    for _, extraction in docs:
+        for entity in extraction.entities:
+            if entity.kind == "person" and " " in entity.name:
+                full_names[entity.name.split()[-1].casefold()].add(entity.name.casefold())
+    nodes = {}
+    for doc, extraction in docs:
+        for entity in extraction.entities:
+            nodes[doc, entity.id] = _node(entity, doc, full_names)
+    return nodes
 
 
-def read_graphml(path: str | os.PathLike) -> nx.MultiDiGraph:
-    """Read a GraphML file written by `write_graphml` back into a MultiDiGraph."""
-    return nx.read_graphml(path, force_multigraph=True)
+def _node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
+    if entity.kind in _UNMERGED:
+        return f"entity:{doc}:{entity.id}"
+    name = entity.name.casefold()
+    if entity.kind == "person" and " " not in name and len(full_names.get(name, ())) == 1:
+        name = next(iter(full_names[name]))  # "Putin" alone is the one Vladimir Putin of the corpus
+    return f"entity:{name}"
 
 
-def _exportable(graph: nx.Graph) -> nx.Graph:
-    out = graph.__class__()
-    out.graph.update(_attributes(graph.graph))
-    for node, attrs in graph.nodes(data=True):
-        out.add_node(_text(str(node)), **_attributes(attrs))
-    if graph.is_multigraph():
-        for u, v, key, attrs in graph.edges(keys=True, data=True):
-            out.add_edge(_text(str(u)), _text(str(v)), key=_text(str(key)), **_attributes(attrs))
-    else:
-        for u, v, attrs in graph.edges(data=True):
-            out.add_edge(_text(str(u)), _text(str(v)), **_attributes(attrs))
-    _unify_types(out.nodes(data=True))
-    _unify_types(out.edges(data=True))
-    return out
-
-
-def _attributes(attrs: dict) -> dict[str, Any]:
-    flat = {}
-    for key, value in attrs.items():
-        if value is None:
+def actor_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Speaker → target, one edge per claim and target, keyed by the claim node, carrying the
+    claim's text, act, kind, document and confidence. A claim with no target gives no edge."""
+    actors = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        if data.get("type") == "entity":
+            actors.add_node(node, **data)
+    for claim, data in graph.nodes(data=True):
+        if data.get("type") != "claim":
             continue
-        if isinstance(value, (list, tuple, set, frozenset)):
-            value = "; ".join(str(v) for v in value)
-        elif not isinstance(value, _SCALARS):
-            value = str(value)
-        flat[_text(str(key))] = _text(value) if isinstance(value, str) else value
-    return flat
+        speakers = [u for u, _, k in graph.in_edges(claim, keys=True) if k == "said"]
+        targets = [v for _, v, d in graph.out_edges(claim, data=True) if d.get("type") == "about"]
+        for speaker in speakers:
+            for target in targets:
+                if target != speaker:
+                    actors.add_edge(speaker, target, key=claim, text=data["text"], act=data["act"],
+                                    kind=data["kind"], doc=data["doc"], confidence=data["confidence"])
+    return actors
 
 
-def _text(value: str) -> str:
-    return _XML_ILLEGAL.sub("", value)
-
-
-def _unify_types(items: Iterable) -> None:
-    """GraphML declares one type per attribute: mixed ones become strings (ints with floats, floats)."""
-    items = list(items)
-    seen: dict[str, set[type]] = {}
-    for *_, attrs in items:
-        for key, value in attrs.items():
-            seen.setdefault(key, set()).add(type(value))
-    for key, types in seen.items():
-        if len(types) < 2:
-            continue
-        target = float if types <= {int, float} else str
-        for *_, attrs in items:
-            if key in attrs:
-                attrs[key] = target(attrs[key])
+def actor_summary(graph: nx.MultiDiGraph) -> nx.DiGraph:
+    """A weighted DiGraph of the actor graph: `weight` is the number of claims from speaker to
+    target, `acts` how many of each act ("accusation: 2; claim: 1"), with one `n_<act>` count
+    per act, for centrality and community analysis."""
+    actors = actor_graph(graph) if any(d.get("type") == "claim" for _, d in graph.nodes(data=True)) else graph
+    summary = nx.DiGraph()
+    summary.add_nodes_from(n for n in actors.nodes(data=True) if actors.degree(n[0]))
+    acts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for u, v, data in actors.edges(data=True):
+        acts[u, v][data["act"]] += 1
+    for (u, v), counts in acts.items():
+        summary.add_edge(u, v, weight=sum(counts.values()),
+                         acts=SEPARATOR.join(f"{act}: {n}" for act, n in sorted(counts.items())),
+                         **{f"n_{act}": n for act, n in counts.items()})
+    return summary

@@ -97,3 +97,9 @@ class Extraction(_Frozen):
         from claimx.graph import build_graph
 
         return build_graph([self])
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows an Extraction as its highlighted document."""
+        from claimx.view import render_html
+
+        return render_html(self, standalone=False)

@@ -20,7 +20,7 @@ def test_cli_version():
 
 
 def test_cli_extract_folder_prints_claims_and_writes_graph(tmp_path):
-    out = run("extract", str(SEEDS), "-o", str(tmp_path / "seeds.graphml"))
+    out = run("extract", str(SEEDS), "-o", str(tmp_path / "seeds.graphml"), "-o", str(tmp_path / "seeds.html"))
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("seeds/") == 5
     graph = nx.read_graphml(tmp_path / "seeds.graphml")
@@ -43,3 +43,21 @@ def test_cli_bad_file_is_reported_and_skipped(tmp_path):
     assert out.returncode == 1
     assert "bad.txt" in out.stderr and "UTF-8" in out.stderr
     assert [json.loads(line)["doc_id"] for line in out.stdout.splitlines()] == [str(tmp_path / "good.txt")]
+
+
+def test_cli_several_outputs_by_suffix(tmp_path):
+    outputs = ["g.graphml", "g.gexf", "d.jsonl", "d.json", "c.csv", "v.html", "a.png"]
+    args = [arg for name in outputs for arg in ("-o", str(tmp_path / name))]
+    out = run("extract", str(SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]), "-q", *args)
+    assert out.returncode == 0, out.stderr
+    for name in outputs:
+        assert (tmp_path / name).stat().st_size > 0, name
+    assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
+    assert "<!DOCTYPE html>" in (tmp_path / "v.html").read_text(encoding="utf-8")
+
+
+def test_cli_unknown_suffix_and_missing_path_are_reported(tmp_path):
+    out = run("extract", str(SEEDS), "-o", str(tmp_path / "out.xyz"))
+    assert out.returncode == 2 and "out.xyz" in out.stderr
+    out = run("extract", str(tmp_path / "missing.txt"), "--format", "jsonl")
+    assert out.returncode == 1 and "missing.txt" in out.stderr

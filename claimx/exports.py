@@ -1,0 +1,254 @@
+"""Exports: graphs and claims written as files other tools open, and read back.
+
+Graphs: GraphML (Gephi, Cytoscape, yEd), GEXF (Gephi) and node-link JSON. Claims: JSONL (one
+document per line) and flat rows as JSONL or CSV. Every writer takes a path or "-" for standard
+output, writes atomically (a temporary file, then `os.replace`), and never changes the caller's
+graph. XML formats get scalar attributes only, no None, one type per attribute, and no
+character XML forbids; JSON keeps even lone surrogates, as escapes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import networkx as nx
+
+from claimx.errors import bad_record
+from claimx.graph import SEPARATOR
+from claimx.models import Extraction
+
+# Characters XML 1.0 forbids (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF).
+_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SCALARS = (bool, int, float, str)
+CLAIM_FIELDS = ("doc", "id", "kind", "act", "speaker", "speaker_mention", "content", "start", "end", "cue",
+                "confidence", "targets")
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def write_text(path: str | os.PathLike, write: Callable[[IO[str]], None]) -> Path | None:
+    """Write text to `path` atomically ("-": standard output), with the permissions a new file
+    normally gets. `write` receives the open text stream."""
+    if str(path) == "-":
+        write(sys.stdout)
+        sys.stdout.flush()
+        return None
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            write(stream)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _json_text(data: Any, **options: Any) -> str:
+    """JSON that any UTF-8 reader accepts: a lone surrogate is written as its \\uXXXX escape."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if _SURROGATE.search(text) else text
+
+
+def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
+    """GraphML for Gephi, Cytoscape and yEd."""
+    return write_text(path, lambda out: out.write(_xml(graph, nx.generate_graphml)))
+
+
+def write_gexf(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
+    """GEXF for Gephi."""
+    return write_text(path, lambda out: out.write(_xml(graph, nx.generate_gexf)))
+
+
+def write_json(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
+    """networkx node-link JSON ("nodes" and "edges")."""
+    data = nx.node_link_data(graph, edges="edges")
+    return write_text(path, lambda out: out.write(_json_text(data, indent=1) + "\n"))
+
+
+def write_jsonl(extractions: Iterable[Extraction], path: str | os.PathLike, *, text: bool = False) -> Path | None:
+    """One line per document: its id, claims and entities (and its text, with `text=True`)."""
+    exclude = None if text else {"text"}
+
+    def write(out: IO[str]) -> None:
+        for extraction in extractions:
+            out.write(_json_text(extraction.model_dump(mode="json", exclude=exclude)) + "\n")
+
+    return write_text(path, write)
+
+
+def write_documents_json(extractions: Iterable[Extraction], path: str | os.PathLike, *, text: bool = False) -> Path | None:
+    """The documents as one JSON array, as `write_jsonl` writes them line by line."""
+    exclude = None if text else {"text"}
+    docs = [extraction.model_dump(mode="json", exclude=exclude) for extraction in extractions]
+    return write_text(path, lambda out: out.write(_json_text(docs, indent=1) + "\n"))
+
+
+def write_claims_jsonl(extractions: Iterable[Extraction], path: str | os.PathLike) -> Path | None:
+    """One line per claim, flat: see `claim_rows`."""
+    return write_text(path, lambda out: out.writelines(_json_text(row) + "\n" for row in claim_rows(extractions)))
+
+
+def write_claims_csv(extractions: Iterable[Extraction], path: str | os.PathLike) -> Path | None:
+    """One CSV row per claim, flat: see `claim_rows`. CSV has no escapes, so a lone surrogate
+    becomes U+FFFD; CRLF and quotes inside cells are quoted as CSV does."""
+
+    def write(out: IO[str]) -> None:
+        writer = csv.DictWriter(out, fieldnames=CLAIM_FIELDS)
+        writer.writeheader()
+        for row in claim_rows(extractions):
+            writer.writerow({k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in row.items()})
+
+    return write_text(path, write)
+
+
+def claim_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
+    """Every claim as one flat record: doc, id, kind, act, speaker, speaker_mention, content,
+    start, end, cue, confidence, targets (target names joined by "; ")."""
+    for n, extraction in enumerate(extractions):
+        doc = extraction.doc_id or f"doc{n}"
+        for claim in extraction.claims:
+            yield {
+                "doc": doc,
+                "id": claim.id,
+                "kind": claim.kind,
+                "act": claim.act,
+                "speaker": claim.speaker.name if claim.speaker else "",
+                "speaker_mention": claim.speaker.mention.text if claim.speaker else "",
+                "content": claim.content.text,
+                "start": claim.content.start,
+                "end": claim.content.end,
+                "cue": claim.cue.text if claim.cue else "",
+                "confidence": claim.confidence,
+                "targets": SEPARATOR.join(t.name for t in claim.targets),
+            }
+
+
+def _xml(graph: nx.Graph, generate: Callable[[nx.Graph], Iterable[str]]) -> str:
+    return "\n".join(generate(_exportable(graph)))
+
+
+def _exportable(graph: nx.Graph) -> nx.Graph:
+    """A copy of `graph` that XML can carry: scalar, typed-consistently, legal characters only."""
+    out = graph.__class__()
+    out.graph.update(_attributes(graph.graph))
+    for node, attrs in graph.nodes(data=True):
+        out.add_node(_xml_text(str(node)), **_attributes(attrs))
+    if graph.is_multigraph():
+        for u, v, key, attrs in graph.edges(keys=True, data=True):
+            out.add_edge(_xml_text(str(u)), _xml_text(str(v)), key=_xml_text(str(key)), **_attributes(attrs))
+    else:
+        for u, v, attrs in graph.edges(data=True):
+            out.add_edge(_xml_text(str(u)), _xml_text(str(v)), **_attributes(attrs))
+    _unify_types(out.nodes(data=True))
+    _unify_types(out.edges(data=True))
+    return out
+
+
+def _attributes(attrs: dict) -> dict[str, Any]:
+    flat = {}
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple, set, frozenset)):
+            value = SEPARATOR.join(str(v) for v in value)
+        elif not isinstance(value, _SCALARS):
+            value = str(value)
+        flat[_xml_text(str(key))] = _xml_text(value) if isinstance(value, str) else value
+    return flat
+
+
+def _xml_text(value: str) -> str:
+    return _XML_ILLEGAL.sub("", value)
+
+
+def _unify_types(items: Iterable) -> None:
+    """XML formats declare one type per attribute: mixed ones become strings (ints with floats, floats)."""
+    items = list(items)
+    seen: dict[str, set[type]] = {}
+    for *_, attrs in items:
+        for key, value in attrs.items():
+            seen.setdefault(key, set()).add(type(value))
+    for key, types in seen.items():
+        if len(types) < 2:
+            continue
+        target = float if types <= {int, float} else str
+        for *_, attrs in items:
+            if key in attrs:
+                attrs[key] = target(attrs[key])
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def read_graphml(path: str | os.PathLike) -> nx.MultiDiGraph:
+    return nx.read_graphml(path, force_multigraph=True)
+
+
+def read_gexf(path: str | os.PathLike) -> nx.Graph:
+    return nx.read_gexf(path)
+
+
+def read_json(path: str | os.PathLike) -> nx.Graph:
+    with open(path, encoding="utf-8") as stream:
+        return nx.node_link_graph(json.load(stream), edges="edges")
+
+
+def read_jsonl(path: str | os.PathLike) -> Iterator[Extraction]:
+    """The documents a `write_jsonl` file holds. A bad line raises an error naming file and line."""
+    for line_no, record in _json_lines(path):
+        try:
+            yield Extraction.model_validate({"text": "", **record})
+        except ValueError as exc:
+            raise bad_record(str(path), line_no, f"not a claimx document: {exc}") from None
+
+
+def read_documents_json(path: str | os.PathLike) -> list[Extraction]:
+    with open(path, encoding="utf-8") as stream:
+        records = json.load(stream)
+    return [Extraction.model_validate({"text": "", **record}) for record in records]
+
+
+def read_claims_jsonl(path: str | os.PathLike) -> Iterator[dict[str, Any]]:
+    for _, record in _json_lines(path):
+        yield record
+
+
+def read_claims_csv(path: str | os.PathLike) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def _json_lines(path: str | os.PathLike) -> Iterator[tuple[int, dict[str, Any]]]:
+    if str(path) == "-":
+        yield from _records(path, sys.stdin)
+        return
+    with open(path, encoding="utf-8") as stream:
+        yield from _records(path, stream)
+
+
+def _records(path: str | os.PathLike, stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for line_no, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise bad_record(str(path), line_no, f"invalid JSON: {exc.msg}") from None
+        if not isinstance(record, dict):
+            raise bad_record(str(path), line_no, "expected a JSON object")
+        yield line_no, record
