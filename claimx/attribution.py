@@ -35,7 +35,7 @@ _SENTENCE_END = frozenset({".", "!", "?"})
 _TAG_CLOSERS = frozenset(",.!?…–—:;-")  # how a quote ends before its tag: “…,” he said
 _SENTENCE_END_CHARS = frozenset('.!?"”’»)…')
 _QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»", "„", "‘", "’", "'", "''", "``"})
-_LONGEST_WORD = 30  # longer "words" are headings glued to a sentence: "Putin-Accuses-Turkey-Of-…"
+_LONGEST_WORD = 30  # a longer "word" is a web heading glued to its sentence: "Mayor-Vows-To-Rebuild-…"
 
 # Confidence by rule: a cue with an explicit subject is the strongest evidence; continuing the
 # last speaker, and a quote with no speaker at all, the weakest.
@@ -105,7 +105,7 @@ class _Layout:
         self.quote_of = [-1] * len(doc)
         self.quote_tokens: list[tuple[int, int]] = []
         for qi, quote in enumerate(self.quotes):
-            span = doc.char_span(quote.outer_start, quote.outer_end, alignment_mode="expand")
+            span = doc.char_span(quote.open, quote.outer_end, alignment_mode="expand")
             first, last = (span.start, span.end) if span is not None else (0, 0)
             self.quote_tokens.append((first, last))
             for t in range(first, last):
@@ -295,7 +295,7 @@ def _head_tag(lay: _Layout, qi: int) -> tuple[_Tag | None, bool]:
 
 
 def _statement_noun_tag(lay: _Layout, window: range) -> _Tag | None:
-    """"Obama's answer: “…”": a statement noun with its holder, right before a colon."""
+    """"The mayor's answer: “…”": a statement noun with its holder, right before a colon."""
     nouns = lexicon.statement_nouns()
     for k in reversed(window):
         tok = lay.doc[k]
@@ -349,6 +349,11 @@ def _claim_orphan_start(lay: _Layout, att: Attribution, qi: int, claimed: dict[i
         between = [k for k, q in enumerate(lay.quotes) if orphan < q.open < quote.open]
         if any(k in claimed for k in between):
             return
+        if any(
+            lay.cue_at.get(t) is not None and not lay.in_quote(t)
+            for t in range(lay.doc.char_span(orphan, orphan + 1, alignment_mode="expand").start, lay.quote_tokens[qi][0])
+        ):
+            return  # another speaker's tag lies between: “A, X said. “B,” Y said
         att.parts = [(orphan + 1, att.end)]
         att.quotes = between + att.quotes
         return
@@ -458,6 +463,19 @@ def _line_claims(lay: _Layout, claimed: dict[int, Attribution]) -> list[Attribut
     return found
 
 
+def _headline_verb(line, k: int) -> bool:
+    """Whether word k of a title-case line is its verb: capitalised, in the -s or -ed form
+    headlines use ("Accuses", "Denied"), not inside the name before it ("United States"), and not
+    followed by another such form ("Police Reports Show": a noun, then the verb)."""
+    verb = line[k]
+    if not verb.text[:1].isupper() or not verb.lower_.endswith(("s", "ed")):
+        return False
+    if verb.ent_iob_ == "I":
+        return False
+    after = line[k + 1] if k + 1 < len(line) else None
+    return after is None or verb_form(after.text) is None
+
+
 def _name_colon(lay: _Layout, start: int, colon: int, end: int, named_words: frozenset[str]) -> Attribution | None:
     doc = lay.doc
     label = doc.char_span(start, colon, alignment_mode="contract")
@@ -465,8 +483,9 @@ def _name_colon(lay: _Layout, start: int, colon: int, end: int, named_words: fro
     content = _trim_chars(lay.text, colon + 1, end)
     if label is None or not len(label) or colon_tok is None or content[1] - content[0] < 20:
         return None
-    if not _is_name(label, named_words):
-        return None
+    is_place = any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in label) or label.text.lower() in lexicon.places()
+    if not _is_name(label, named_words) or is_place:
+        return None  # a place before a colon is a dateline or a section: "Oslo: ferries stop"
     return Attribution([content], "indirect", "claim", "colon-name", (colon_tok.start, colon_tok.end),
                        (label.start, label.end))
 
@@ -482,7 +501,7 @@ def _headline(lay: _Layout, start: int, end: int, named_words: frozenset[str]) -
     for k in range(1, min(5, len(line) - 2)):
         verb = line[k]
         entry = verb_form(verb.text)
-        if entry is None or entry.direct_only or not verb.text[0].isupper():
+        if entry is None or entry.direct_only or not _headline_verb(line, k):
             continue
         if not _is_name(line[:k], named_words):
             return None

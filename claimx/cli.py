@@ -39,7 +39,9 @@ def _inputs(paths: List[str], failures: list[str]) -> Iterator[tuple[str, str]]:
     """(text, document id) for every readable input; unreadable ones are reported and skipped."""
     for raw in paths:
         if raw == "-":
-            yield sys.stdin.read(), "<stdin>"
+            text = _decode(sys.stdin.buffer.read(), "<stdin>", failures)
+            if text is not None:
+                yield text, "<stdin>"
             continue
         path = Path(raw)
         if not path.exists():
@@ -48,13 +50,29 @@ def _inputs(paths: List[str], failures: list[str]) -> Iterator[tuple[str, str]]:
             continue
         files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")) \
             if path.is_dir() else [path]
+        if not files:
+            typer.echo(f"claimx: no files in {path}", err=True)
         for file in files:
             try:
-                yield file.read_bytes().decode("utf-8"), str(file)
-            except (OSError, UnicodeDecodeError) as exc:
-                reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
-                typer.echo(f"claimx: skipped {file}: {reason}", err=True)
+                data = file.read_bytes()
+            except OSError as exc:
+                typer.echo(f"claimx: skipped {file}: {exc.strerror or exc}", err=True)
                 failures.append(str(file))
+                continue
+            text = _decode(data, str(file), failures)
+            if text is not None:
+                yield text, str(file)
+
+
+def _decode(data: bytes, name: str, failures: list[str]) -> str | None:
+    """UTF-8 text, or None after reporting where the bytes stop being UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        typer.echo(f"claimx: skipped {name}: not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r})",
+                   err=True)
+        failures.append(name)
+        return None
 
 
 def _listing(result) -> str:
@@ -85,7 +103,7 @@ def extract(
     from claimx.loading import load
 
     targets = _targets(outputs, fmt)
-    nlp = load(model)
+    nlp = _or_exit(lambda: load(model))
     failures: list[str] = []
     results = []
     listing = not quiet and (bool(outputs) or fmt in (None, "text"))
@@ -94,11 +112,24 @@ def extract(
             typer.echo(_listing(result))
         results.append(result)
     for target, kind in targets:
-        _emit(results, kind, target)
+        _or_exit(lambda: _emit(results, kind, target))
         if target != "-":
             typer.echo(f"claimx: wrote {target}", err=True)
-    if failures:
+    if not results:
+        typer.echo("claimx: no documents to read", err=True)
+    if failures or not results:
         raise typer.Exit(code=1)
+
+
+def _or_exit(action):
+    """Run `action`; a claimx error ends the command with its message and status 2, not a traceback."""
+    from claimx.errors import ClaimxError
+
+    try:
+        return action()
+    except ClaimxError as exc:
+        typer.echo(f"claimx: {exc}", err=True)
+        raise typer.Exit(code=2) from None
 
 
 def _targets(outputs: List[Path], fmt: Optional[str]) -> list[tuple[str, str]]:
@@ -162,7 +193,7 @@ def evaluate(
     from claimx.exports import write_text
     from claimx.loading import load
 
-    report = run(gold, nlp=load(model), texts=texts, limit=limit)
+    report = _or_exit(lambda: run(gold, nlp=load(model), texts=texts, limit=limit))
     typer.echo(report.render(max_misses=misses))
     if json_out is not None:
         write_text(json_out, lambda out: out.write(json.dumps(report.to_dict(), indent=1, ensure_ascii=False)))

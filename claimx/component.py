@@ -14,10 +14,18 @@ from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
 from claimx.quotes import scan_quotes
 from claimx.targets import find_targets
 
+# The result travels with the Doc as plain JSON-ready data, so Docs still serialise (to_bytes,
+# DocBin) and cross process boundaries (nlp.pipe(n_process=…)); the getters rebuild the models.
+if not Doc.has_extension("claimx_data"):
+    Doc.set_extension("claimx_data", default=None)
 if not Doc.has_extension("claimx"):
-    Doc.set_extension("claimx", default=None)
+    Doc.set_extension("claimx", getter=lambda doc: _from_data(doc._.claimx_data))
 if not Doc.has_extension("claims"):
-    Doc.set_extension("claims", getter=lambda doc: doc._.claimx.claims if doc._.claimx is not None else ())
+    Doc.set_extension("claims", getter=lambda doc: doc._.claimx.claims if doc._.claimx_data is not None else ())
+
+
+def _from_data(data: dict | None) -> Extraction | None:
+    return None if data is None else Extraction.model_validate(data)
 
 
 @Language.component(
@@ -51,11 +59,11 @@ class ClaimxComponent:
         self.min_confidence = min_confidence
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.claimx = analyse(doc, min_confidence=self.min_confidence)
+        doc._.claimx_data = analyse(doc, min_confidence=self.min_confidence).model_dump(mode="json")
         return doc
 
 
-def analyse(doc: Doc, *, min_confidence: float = 0.0, doc_id: str | None = None) -> Extraction:
+def analyse(doc: Doc, *, min_confidence: float = 0.0) -> Extraction:
     """Every claim in a parsed Doc, with speakers resolved and targets named."""
     text = doc.text
     attributions = [
@@ -87,7 +95,7 @@ def analyse(doc: Doc, *, min_confidence: float = 0.0, doc_id: str | None = None)
                 confidence=att.confidence,
             )
         )
-    return Extraction(text=text, doc_id=doc_id, claims=tuple(claims), entities=entities)
+    return Extraction(text=text, claims=tuple(claims), entities=entities)
 
 
 def _speakers(

@@ -72,7 +72,7 @@ def verb_cue(token: Token) -> Cue | None:
 
 
 def statement_noun(token: Token) -> Cue | None:
-    """A statement noun with its holder: "the mayor's claim", "the Turkish denial"."""
+    """A statement noun with its holder: "the mayor's claim", "the Danish denial"."""
     if token.pos_ != "NOUN":
         return None
     nouns = lexicon.statement_nouns()

@@ -5,7 +5,7 @@ after it). A mention whose head is a name, an organisation or a place is that en
 "she" resolve to the last compatible speaker, else to the nearest compatible person before them.
 A definite role noun ("the official") resolves to an earlier source with the same role, else to
 the last speaker when that was a named person. Anything else is an unnamed source that keeps its
-own description ("Turkish government official").
+own description ("senior treasury official").
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ class Resolver:
     # -- named entities -----------------------------------------------------------------
 
     def _index_names(self) -> None:
-        persons = [e for e in map(_last_line, self.doc.ents) if e is not None and e.label_ == "PERSON"]
+        ents = sorted([*self.doc.ents, *_unlabelled_people(self.doc)], key=lambda e: e.start)
+        persons = [e for e in map(_last_line, ents) if e is not None and e.label_ == "PERSON"]
         full_names: dict[str, list[tuple[int, str]]] = {}
         cleaned = {}
         for ent in persons:
@@ -95,13 +96,13 @@ class Resolver:
                 if len(words) > 1:
                     full_names.setdefault(words[-1].lower(), []).append((ent.start_char, " ".join(words)))
         self._full_names = full_names
-        for ent in self.doc.ents:
+        for ent in ents:
             kind = _KIND_OF_LABEL.get(ent.label_)
             ent = _last_line(ent)
             if kind is None or ent is None:
                 continue
             if kind != "person" and len(ent) == 1 and ent.text.lower() in full_names:
-                kind = "person"  # a surname the recogniser mislabelled: "Hollande" as a place
+                kind = "person"  # a surname the recogniser mislabelled: "Lund" as a place
                 cleaned[ent.start] = [ent.text]
             elif kind != "person" and _looks_like_person(ent):
                 kind = "person"  # "Karin Holm" labelled an organisation
@@ -120,7 +121,7 @@ class Resolver:
                 if not name:
                     continue
                 country = lexicon.places().get(name.lower().replace("’", "'"))
-                if country is not None:  # "Ankara", "the Kremlin", "U.S.", "Turkish": the state
+                if country is not None:  # "Oslo", "Downing Street", "U.S.", "Danish": the state
                     name, kind = country[0], "place"
                 elif kind == "group" and ent.root.pos_ == "ADJ":
                     continue  # "European", "Islamic": an adjective naming no one in particular
@@ -166,6 +167,8 @@ class Resolver:
             described.append(ent.root.head)
         for noun in described:
             words += [t.lower_ for t in noun.lefts if t.pos_ in ("NOUN", "PROPN", "ADJ")] + [noun.lower_]
+            if noun.pos_ == "NOUN":
+                record.roles.add(noun.lemma_.lower())  # "X, the treasurer,": "the treasurer" is X
         nouns = lexicon.person_nouns()
         for phrase in _phrases(words):
             entry = nouns.get(phrase)
@@ -270,7 +273,7 @@ class Resolver:
         return self.entities[chosen.key]
 
     def _description(self, mention: Span, head: Token, previous: EntityRecord | None) -> EntityRecord:
-        """A common-noun mention. A definite one ("the official", "the Kremlin spokesman") is the
+        """A common-noun mention. A definite one ("the official", "the ministry spokesman") is the
         earlier unnamed source with the same role, else the person last seen with a role of the
         same class, else the last speaker if that was a named person; anything else is a new
         unnamed source described by the mention itself."""
@@ -288,7 +291,7 @@ class Resolver:
         )
         if definite:
             earlier = [r for r in self.entities.values() if r.last_seen(at) >= 0]
-            same_role = [r for r in earlier if r.kind == "unnamed" and role in r.roles]
+            same_role = [r for r in earlier if r.kind in ("unnamed", "person") and role in r.roles]
             same_class = [r for r in earlier if r.kind == "person" and classes & r.role_classes]
             chosen = max(same_role or same_class, key=lambda r: r.last_seen(at), default=None)
             if chosen is None and is_role and previous is not None and previous.kind == "person" \
@@ -319,6 +322,23 @@ class Resolver:
             if start <= mention.start < end and mention.key not in seen:
                 seen[mention.key] = self.entities[mention.key]
         return sorted(seen.values(), key=lambda r: r.first)
+
+
+def _unlabelled_people(doc: Doc) -> list[Span]:
+    """People the recogniser missed: two or three proper nouns outside any entity, led (after
+    their titles) by a known first name ("Mayor Ana Ruiz said")."""
+    found, i = [], 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and doc[j].is_alpha:
+            j += 1
+        start = i
+        while start < j and _is_title(doc[start]):
+            start += 1
+        if 2 <= j - start <= 3 and doc[start].lower_ in lexicon.first_names():
+            found.append(Span(doc, start, j, label="PERSON"))
+        i = max(j, i + 1)
+    return found
 
 
 def _looks_like_person(ent: Span) -> bool:
@@ -394,8 +414,8 @@ def _last_line(ent: Span) -> Span | None:
     if breaks:
         start = breaks[-1] + 1
     for tok in ent.doc[start + 1 : end - 1]:
-        if tok.text[:1].isupper() and verb_form(tok.text) is not None:
-            end = tok.i
+        if tok.text[:1].isupper() and tok.lower_.endswith("s") and verb_form(tok.text) is not None:
+            end = tok.i  # "Mayor Ruiz Accuses Council"; not "Mohammed Said Ali"
             break
     if start >= end:
         return None

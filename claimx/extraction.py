@@ -105,7 +105,7 @@ def _is_claimx(nlp: Language, name: str) -> bool:
 def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None) -> Extraction:
     from claimx.component import analyse
 
-    result = doc._.claimx if doc.has_extension("claimx") else None
+    result = doc._.claimx if doc.has_extension("claimx_data") else None
     if result is None:
         config = next((nlp.get_pipe(n) for n in nlp.pipe_names if _is_claimx(nlp, n)), None)
         result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0))

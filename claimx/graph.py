@@ -3,7 +3,7 @@
 `build_graph` makes one MultiDiGraph over any number of documents: entity nodes
 (`type="entity"`) and claim nodes (`type="claim"`), with edges entity —said→ claim —about→
 entity. Named entities merge across documents by canonical name, and a surname standing alone
-("Putin") joins the one full name it belongs to; unnamed sources ("a government official")
+("Lund") joins the one full name it belongs to; unnamed sources ("a government official")
 never merge, since two articles' officials are rarely one person. `actor_graph` projects it onto
 speaker → target edges, and `actor_summary` weighs them for centrality and community analysis.
 Every attribute is a scalar, so the graphs export as they are.
@@ -79,7 +79,7 @@ def _node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
         return f"entity:{doc}:{entity.id}"
     name = entity.name.casefold()
     if entity.kind == "person" and " " not in name and len(full_names.get(name, ())) == 1:
-        name = next(iter(full_names[name]))  # "Putin" alone is the one Vladimir Putin of the corpus
+        name = next(iter(full_names[name]))  # "Lund" alone is the one Karin Lund of the corpus
     return f"entity:{name}"
 
 

@@ -14,6 +14,9 @@ from typing import Mapping
 
 from claimx.errors import ClaimxError
 
+ACTS = frozenset({"claim", "accusation", "denial", "warning", "threat", "promise", "admission", "question",
+                  "belief", "report", "other"})
+
 
 @dataclass(frozen=True, slots=True)
 class Verb:
@@ -49,12 +52,18 @@ def _rows(name: str, min_columns: int) -> list[list[str]]:
     return rows
 
 
+def _act(name: str, word: str, act: str) -> str:
+    if act not in ACTS:
+        raise ClaimxError("E021", f"claimx/data/{name}: {word!r} has unknown act {act!r}")
+    return act
+
+
 @cache
 def reporting_verbs() -> Mapping[str, Verb]:
     """Every form of every reporting verb ("said", "say", "point out") → its entry."""
     table: dict[str, Verb] = {}
     for cols in _rows("reporting_verbs.tsv", 2):
-        lemma, act = cols[0], cols[1]
+        lemma, act = cols[0], _act("reporting_verbs.tsv", cols[0], cols[1])
         verb = Verb(lemma, act, len(cols) > 3 and cols[3] == "direct")
         table[lemma] = verb
         for form in filter(None, (f.strip() for f in (cols[2] if len(cols) > 2 else "").split(","))):
@@ -65,13 +74,13 @@ def reporting_verbs() -> Mapping[str, Verb]:
 @cache
 def reporting_adjectives() -> Mapping[str, str]:
     """Predicative adjectives that attribute a belief ("suspicious that …") → speech act."""
-    return MappingProxyType({cols[0]: cols[1] for cols in _rows("reporting_adjectives.tsv", 2)})
+    return MappingProxyType({c[0]: _act("reporting_adjectives.tsv", c[0], c[1]) for c in _rows("reporting_adjectives.tsv", 2)})
 
 
 @cache
 def statement_nouns() -> Mapping[str, str]:
     """Nouns that name a statement ("claim", "warning") → speech act."""
-    return MappingProxyType({cols[0]: cols[1] for cols in _rows("statement_nouns.tsv", 2)})
+    return MappingProxyType({c[0]: _act("statement_nouns.tsv", c[0], c[1]) for c in _rows("statement_nouns.tsv", 2)})
 
 
 @cache

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:  # networkx is imported only when a graph is asked for
     import networkx
 
 Kind = Literal["direct", "indirect", "mixed"]
+Act = Literal[
+    "claim", "accusation", "denial", "warning", "threat", "promise", "admission", "question", "belief", "report", "other"
+]
 EntityKind = Literal["person", "organization", "place", "group", "unnamed", "unknown"]
 
 
@@ -26,6 +29,12 @@ class Span(_Frozen):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end < self.start or len(self.text) != self.end - self.start:
+            raise ValueError(f"span [{self.start}, {self.end}) does not match its text of {len(self.text)} characters")
+        return self
 
 
 class EntityRef(_Frozen):
@@ -71,7 +80,7 @@ class Claim(_Frozen):
     parts: tuple[Span, ...] = ()
     kind: Kind
     cue: Span | None = None
-    act: str = "claim"
+    act: Act = "claim"
     speaker: Speaker | None = None
     targets: tuple[EntityRef, ...] = ()
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)

@@ -53,9 +53,6 @@ class Quote:
         if self.outer_end < 0:
             object.__setattr__(self, "outer_end", self.close + 1 if self.close is not None else self.end)
 
-    @property
-    def outer_start(self) -> int:
-        return self.open
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +184,10 @@ def scan_quotes(text: str) -> QuoteScan:
         elif role == "close" and not any(n.family == family for n in stack) and _opener_like(text, i):
             role = "open"  # a right mark used as an opener, with nothing of its kind open
         if family == "single" and (
-            (role == "close" and not _closer_like(text, i)) or (role == "open" and not _opener_like(text, i))
+            (role == "close" and not _closer_like(text, i))
+            or (role == "open" and (not _opener_like(text, i) or text[i + 1 : i + 2].isdigit()))
         ):
-            role = None  # an apostrophe: don’t, Russia’s, rock ’n’ roll
+            role = None  # an apostrophe: don’t, Norway’s, rock ’n’ roll, the ’90s
         if role == "open":
             stack.append(_Node(i, family, mark, continues=reopen_next and _opens_line(text, i)))
             reopen_next = False

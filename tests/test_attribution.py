@@ -440,3 +440,23 @@ def test_attribution_belief_adjective(extract):
     claim = only_claim(extract("The farmers are suspicious that the dam is leaking. The road is clear."))
     assert_claim(claim, content="the dam is leaking", kind="indirect", speaker="farmers", cue="suspicious")
     assert claim.act == "belief"
+
+
+def test_attribution_unbalanced_mark_costs_only_its_quote(extract):
+    text = "“Alpha is fine,” Ana Ruiz said. “Beta is broken, Bob Lee said. “Gamma is good,” Carl Dyer said."
+    by_speaker = {c.speaker.name: c.content.text for c in extract(text).claims}
+    assert by_speaker["Ana Ruiz"] == "Alpha is fine,"
+    assert by_speaker["Carl Dyer"] == "Gamma is good,"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "United States Agrees To New Trade Talks With China",
+        "Police Reports Show Sharp Rise In Burglaries",
+        "Oslo: the ferry schedule changes on Monday for the winter",
+    ],
+)
+def test_attribution_headline_and_label_negatives(extract, line):
+    claims = extract(line + "\n\nThe council met on Monday.").claims
+    assert all(c.speaker is None or c.speaker.name not in ("United", "Police", "Norway", "Oslo") for c in claims)

@@ -61,3 +61,24 @@ def test_cli_unknown_suffix_and_missing_path_are_reported(tmp_path):
     assert out.returncode == 2 and "out.xyz" in out.stderr
     out = run("extract", str(tmp_path / "missing.txt"), "--format", "jsonl")
     assert out.returncode == 1 and "missing.txt" in out.stderr
+
+
+def test_cli_dash_output_is_stdout():
+    out = run("extract", "-", "-o", "-", "--format", "jsonl", "-q", stdin="“Yes,” said Ana Bell.")
+    assert out.returncode == 0 and json.loads(out.stdout)["claims"][0]["speaker"]["name"] == "Ana Bell"
+
+
+def test_cli_coded_errors_are_messages_not_tracebacks(tmp_path):
+    (tmp_path / "a.txt").write_text("“Yes,” said Ana Bell.", encoding="utf-8")
+    out = run("extract", str(tmp_path), "--model", "no_such_model")
+    assert out.returncode == 2 and "[E002]" in out.stderr and "Traceback" not in out.stderr
+    out = run("extract", str(tmp_path), "-o", str(tmp_path / "nodir" / "x.jsonl"))
+    assert out.returncode == 2 and "nodir" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_cli_non_utf8_stdin_and_empty_folder(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "claimx", "extract", "-"], input=b"caf\xe9 said", capture_output=True)
+    assert out.returncode == 1 and b"not UTF-8 text (byte 3" in out.stderr
+    (tmp_path / "empty").mkdir()
+    out = run("extract", str(tmp_path / "empty"))
+    assert out.returncode == 1 and "no files" in out.stderr

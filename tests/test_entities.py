@@ -155,3 +155,13 @@ def test_entities_places_stand_for_their_state(extract):
     norway = result.entity(result.claims[0].speaker.entity_id)
     assert norway.kind == "place" and "Oslo" in norway.aliases
     assert result.claims[1].speaker.name == "Denmark"  # a demonym holder names its country
+
+
+def test_entities_a_name_the_recogniser_missed_still_takes_pronouns(extract):
+    result = extract("“We will rebuild the bridge,” Mayor Ana Ruiz said.\n\n“It will take a year,” she said.")
+    assert [c.speaker.name for c in result.claims] == ["Ana Ruiz", "Ana Ruiz"]
+
+
+def test_entities_same_role_word_means_the_named_person(extract):
+    result = extract("John Smith, the treasurer, said the fund was sound. Later, the treasurer said the audit was done.")
+    assert [c.speaker.name for c in result.claims] == ["John Smith", "John Smith"]

@@ -169,3 +169,42 @@ def test_extraction_never_raises_and_spans_are_exact(extract, text):
     for span in spans_of(result):
         assert text[span.start : span.end] == span.text
     assert extract(text) == result
+
+
+def test_extraction_many_in_two_processes_matches_one(nlp):
+    texts = [ARTICLE, "“No,” said Carl Dyer.", ""] * 3
+    one = list(claimx.extract_many(texts, nlp=nlp, batch_size=2))
+    two = list(claimx.extract_many(texts, nlp=nlp, batch_size=2, n_process=2))
+    assert two == one
+
+
+def test_extraction_docs_with_claims_still_serialise(nlp):
+    from spacy.tokens import Doc, DocBin
+
+    doc = nlp(ARTICLE)
+    again = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert again._.claims == doc._.claims
+    store = DocBin(store_user_data=True)
+    store.add(doc)
+    assert list(store.get_docs(nlp.vocab))[0]._.claims == doc._.claims
+
+
+def test_extraction_own_pipeline_with_claimx_matches_load(nlp):
+    import spacy
+
+    own = spacy.load(nlp.meta["claimx"]["loaded_as"])
+    own.add_pipe("claimx_paragraphs", before="parser")
+    own.add_pipe("claimx")
+    text = "Bridge collapse: city in shock\nMayor John Smith said the bridge would be rebuilt.\n\n" + ARTICLE
+    assert own(text)._.claims == nlp(text)._.claims
+    assert claimx.extract(text, nlp=own) == claimx.extract(text, nlp=nlp)
+
+
+def test_extraction_readme_example_prints_what_the_readme_shows():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```python\nimport claimx\n", 1)[1].split("prints\n\n```\n", 1)[1].split("```", 1)[0]
+    out = subprocess.run([sys.executable, str(root / "examples" / "quickstart.py")], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout == shown

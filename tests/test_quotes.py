@@ -97,3 +97,7 @@ def test_quotes_doubled_single_marks_are_double_quotes():
 
 def test_quotes_curly_and_straight_marks_pair():
     assert contents("“We will win,\" he said. \"We always do.”") == ["We will win,", "We always do."]
+
+
+def test_quotes_curly_apostrophe_before_digits_opens_nothing():
+    assert contents("Back in the ’90s the town was poor, and the mayor was 5’ 10” tall.") == []
