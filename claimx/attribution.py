@@ -19,21 +19,14 @@ from spacy.tokens import Doc, Token
 from claimx import lexicon
 from claimx.cues import Cue, holder_of, verb_form
 from claimx.entities import mention_span
+from claimx.furniture import glued, in_teaser, is_furniture_line
+from claimx.sources import SUBJECTS, source_of
 from claimx.quotes import Quote, QuoteScan
 
-_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
-# nominals that can be a speaker when they are not the verb's subject: "said X" (inverted),
-# "X, a top aide, said" (parsed loosely)
-_AFTER_NOMINALS = frozenset({"nsubj", "dobj", "dative", "npadvmod", "attr", "oprd", "appos"})
-_BEFORE_NOMINALS = frozenset({"npadvmod", "dep", "appos", "attr", "dobj"})
-_INHERITS_SUBJECT = frozenset({"advcl", "xcomp", "conj", "pcomp"})
-_RELATIVE = frozenset({"who", "that", "which", "whom"})
-_FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us"})
 _NOT_SPEAKERS = frozenset({"DATE", "TIME"})  # "said Thursday": never a speaker; "52 percent said" is
 _TAG_EDGE = frozenset({",", "–", "—", "-", ":"})
 _SENTENCE_END = frozenset({".", "!", "?"})
 _TAG_CLOSERS = frozenset(",.!?…–—:;-")  # how a quote ends before its tag: “…,” he said
-_SENTENCE_END_CHARS = frozenset('.!?"”’»)…')
 _QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»", "„", "‘", "’", "'", "''", "``"})
 _LONGEST_WORD = 30  # a longer "word" is a web heading glued to its sentence: "Mayor-Vows-To-Rebuild-…"
 
@@ -165,7 +158,7 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
             claimed.update((k, by_cue[tag.cue]) for k in unit)
             continue
         mention = mention_span(tag.source)
-        if _glued(lay.doc, mention):
+        if glued(lay.doc, mention):
             continue
         att = by_cue[tag.cue] = Attribution(
             [lay.content(k) for k in unit], "direct", tag.act, "tag", tag.cue, mention, quotes=list(unit)
@@ -221,7 +214,7 @@ def _outer_tag(lay: _Layout, unit: list[int]) -> _Tag | None:
 
 def _tag_from_verb(lay: _Layout, cue: Cue) -> _Tag | None:
     verb = lay.doc[cue.head]
-    source = _source_of(verb, lay.speaker_ok(verb))
+    source = source_of(verb, lay.speaker_ok(verb))
     return None if source is None else _Tag((cue.start, cue.end), cue.act, source)
 
 
@@ -248,8 +241,8 @@ def _tail_tag(lay: _Layout, qi: int) -> _Tag | None:
         verb = doc[t]
         if not all(doc[p].is_punct or doc[p].is_space or _governs(verb, doc[p]) for p in window[:k]):
             return None
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
-        if _has_own_content(lay, verb) or (subject is not None and subject.lower_ in _RELATIVE):
+        subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+        if _has_own_content(lay, verb) or (subject is not None and _person(subject) == "rel"):
             return None
         if inside[-1:] in _SENTENCE_END and _has_own_object(verb):
             return None  # a new sentence about something else: “…!” Critics praise his refusal
@@ -307,6 +300,12 @@ def _statement_noun_tag(lay: _Layout, window: range) -> _Tag | None:
     return None
 
 
+def _person(tok: Token) -> str | None:
+    """The grammatical person of a pronoun ("1", "2", "3", "rel"), None for other words."""
+    pronoun = lexicon.pronouns().get(tok.lower_)
+    return None if pronoun is None else pronoun.person
+
+
 def _governs(head: Token, tok: Token) -> bool:
     """Whether `tok` lies in the subtree of `head` (bounded walk up the tree)."""
     for _ in range(50):
@@ -362,75 +361,6 @@ def _claim_orphan_start(lay: _Layout, att: Attribution, qi: int, claimed: dict[i
 # --- sources and mentions -----------------------------------------------------------------
 
 
-def _source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) -> Token | None:
-    """The speaker of a reporting verb: its subject, the agent of a passive, the noun a
-    participle modifies ("footage of X asking"), the subject of the verb a participle hangs from
-    ("…, saying"), or, in inverted order, the nominal after it. Only tokens that pass `allowed`
-    can be speakers; audiences ("told reporters") never are."""
-    addressees = lexicon.addressee_nouns()
-
-    def speaker_like(tok: Token) -> bool:
-        return allowed(tok) and tok.lemma_.lower() not in addressees and tok.pos_ in ("NOUN", "PROPN", "PRON")
-
-    own = verb  # nominals after a verb speak for it only in its own clause ("said X")
-    for _ in range(4):
-        for child in verb.children:
-            if child.dep_ == "agent":
-                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None and allowed(pobj):
-                    return pobj
-        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and allowed(c)]
-        before = [c for c in subjects if c.i < verb.i]
-        if before and before[0].dep_ != "nsubjpass":
-            subject = before[0]
-            return None if subject.lemma_.lower() in addressees else subject
-        if before:  # "it was announced": the subject of a passive is not its speaker
-            return _inverted_speaker(verb, speaker_like)
-        loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
-        if loose and verb == own:
-            return loose[-1]
-        if verb.dep_ in _INHERITS_SUBJECT and verb.head != verb and verb.head.pos_ in ("VERB", "AUX"):
-            verb = verb.head  # "continue to accuse", "…, saying": the subject of the governing verb
-            while verb.dep_ == "ccomp" and verb.head != verb:
-                verb = verb.head  # "X told them that profits doubled, saying …": X, not profits
-            continue
-        inverted = _inverted_speaker(verb, speaker_like) if verb == own else None
-        if inverted is not None:
-            return inverted
-        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
-            return verb.head if allowed(verb.head) else None
-        if verb.dep_ in _INHERITS_SUBJECT and verb.head != verb:
-            verb = verb.head
-            while verb.dep_ == "ccomp" and verb.head != verb:
-                verb = verb.head  # "X told them that profits doubled, saying …": X, not profits
-            continue
-        return None
-    return None
-
-
-def _inverted_speaker(verb: Token, speaker_like: Callable[[Token], bool]) -> Token | None:
-    """The speaker after its verb ("said X", "assured reporters X"), a person first. The parser
-    may hang it on the audience as an apposition ("said journalists the press secretary X")."""
-    addressees = lexicon.addressee_nouns()
-    after = [c for c in verb.children if c.i > verb.i and c.dep_ in _AFTER_NOMINALS and speaker_like(c)]
-    after += [
-        a for c in verb.children if c.i > verb.i and c.lemma_.lower() in addressees
-        for a in c.children if a.dep_ == "appos" and speaker_like(a)
-    ]
-    return max(after, key=lambda c: (c.ent_type_ == "PERSON", c.pos_ == "PROPN", -c.i), default=None)
-
-
-def _glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:
-    """Whether a mention holds a heading glued to its sentence: `run` or more tokens written
-    with no space between them ("Mayor-Vows-To-Rebuild-Bridge-After-FloodThe city")."""
-    joined = 0
-    for tok in doc[max(0, mention[0] - run) : mention[1]]:
-        joined = joined + 1 if not tok.whitespace_ else 0
-        if joined >= run and tok.i >= mention[0]:
-            return True
-    return False
-
-
 # --- claims a whole line makes -----------------------------------------------------------
 
 
@@ -453,7 +383,7 @@ def _line_claims(lay: _Layout, claimed: dict[int, Attribution]) -> list[Attribut
         att = None
         if 0 < colon - start <= 40:
             att = _name_colon(lay, start, colon, end, named_words)
-        if att is None and _is_furniture_line(lay.text[start:end]):
+        if att is None and is_furniture_line(lay.text[start:end]):
             att = _headline(lay, start, end, named_words)
         if att is not None:
             att.quotes = [k for k, q in enumerate(lay.quotes) if att.start <= q.open < att.end]
@@ -551,7 +481,7 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
         tokens, rule = _object_content(head), "object"
     inside = {t.i for t in tokens}
     allowed = lay.speaker_ok(head)
-    source = _source_of(head, lambda tok: allowed(tok) and tok.i not in inside)
+    source = source_of(head, lambda tok: allowed(tok) and tok.i not in inside)
     passive = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
     if passive is not None and passive.lower_ in ("this", "that", "it") and not tokens:
         tokens = _previous_sentence(lay, head)  # "This was stated by the minister."
@@ -595,7 +525,7 @@ def _clause_content(lay: _Layout, verb: Token, clause: Token) -> list[Token]:
     for tok in verb.sent[last + 1 - verb.sent.start :]:
         cue = lay.cue_at.get(tok.i)
         if cue is not None and not _governs(clause, tok):
-            stop = min([tok.i] + [c.left_edge.i for c in tok.children if c.dep_ in _SUBJECTS])
+            stop = min([tok.i] + [c.left_edge.i for c in tok.children if c.dep_ in SUBJECTS])
             return [t for t in verb.sent if clause.left_edge.i <= t.i < stop]
     return [t for t in verb.sent if t.i >= clause.left_edge.i]
 
@@ -720,7 +650,7 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_so
         begin, finish = lay.content(quotes[0])
     if source is None:
         return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), None, quotes=quotes)
-    if _glued(lay.doc, source_span):
+    if glued(lay.doc, source_span):
         return None
     return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), source_span, quotes=quotes)
 
@@ -809,8 +739,8 @@ def _inner_tag(lay: _Layout, unit: list[int]) -> _Tag | None:
             cue = lay.cue_at.get(t)
             if cue is None or cue.form != "verb":
                 continue
-            source = _source_of(doc[t])
-            if source is None or not (first < source.i < last) or source.lower_ in _FIRST_SECOND_PERSON:
+            source = source_of(doc[t])
+            if source is None or not (first < source.i < last) or _person(source) in ("1", "2"):
                 continue
             lo = min(mention_span(source)[0], cue.start)
             hi = max(mention_span(source)[1], cue.end)
@@ -838,10 +768,10 @@ def _speaker_to_continue(lay: _Layout, result: list[Attribution], qi: int) -> in
     if text[line_start:quote.open].strip():
         return None  # a quote inside a narrative sentence continues nobody
     line_end = text.find("\n", quote.open)
-    if _is_furniture_line(text[line_start : len(text) if line_end < 0 else line_end]):
+    if is_furniture_line(text[line_start : len(text) if line_end < 0 else line_end]):
         return None  # a quoted heading or caption: “Serious incident”: the world reacts
     between = text[text.find("\n", prev.end) + 1 : line_start].split("\n")
-    return len(result) - 1 if all(_is_furniture_line(line) for line in between) else None
+    return len(result) - 1 if all(is_furniture_line(line) for line in between) else None
 
 
 def _split_quote_leader(lay: _Layout, result: list[Attribution], qi: int) -> int | None:
@@ -862,32 +792,11 @@ def _split_quote_leader(lay: _Layout, result: list[Attribution], qi: int) -> int
 def _in_relative_clause(lay: _Layout, att: Attribution) -> bool:
     """A claim made in a relative clause of a tag ("said X, who supports the plan") belongs to
     the tag: it does not interrupt the quote the tag splits."""
-    return att.source is not None and lay.doc[att.source[0]].lower_ in _RELATIVE
+    return att.source is not None and _person(lay.doc[att.source[0]]) == "rel"
 
 
 def _in_teaser(lay: _Layout, att: Attribution) -> bool:
-    """Whether a claim sits in a teaser for another article, as web pages list them: a line cut
-    off with an ellipsis ("… all buildings must be..."), or the heading line just above one."""
-    text = lay.text
-    end = text.find("\n", att.start)
-    end = len(text) if end < 0 else end
-    if _cut_off(text[att.start : end]):
-        return True
-    following = text[end:].lstrip("\n")
-    next_line = following.split("\n", 1)[0]
-    line = text[text.rfind("\n", 0, att.start) + 1 : end]
-    return _is_furniture_line(line) and _cut_off(next_line)
-
-
-def _cut_off(line: str) -> bool:
-    line = line.rstrip()
-    return line.endswith(("...", "…")) and not line.endswith(("\"...", "...”"))
-
-
-def _is_furniture_line(line: str) -> bool:
-    """Blank lines, captions and headings: short lines that do not end like a sentence."""
-    line = line.strip()
-    return not line or (line[-1] not in _SENTENCE_END_CHARS and len(line.split()) <= 40)
+    return in_teaser(lay.text, att.start)
 
 
 def _stands_alone(lay: _Layout, unit: list[int]) -> bool:

@@ -1,0 +1,44 @@
+"""Furniture: the lines of a web page that are not prose — headings, captions, teasers for other
+articles, headings glued to the sentence after them — so that no claim is read into them.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+_SENTENCE_END_CHARS = frozenset('.!?"”’»)…')
+
+
+def is_furniture_line(line: str) -> bool:
+    """Blank lines, captions and headings: short lines that do not end like a sentence."""
+    line = line.strip()
+    return not line or (line[-1] not in _SENTENCE_END_CHARS and len(line.split()) <= 40)
+
+
+def is_cut_off(line: str) -> bool:
+    """A teaser line, cut off with an ellipsis: "… all buildings must be..."."""
+    line = line.rstrip()
+    return line.endswith(("...", "…")) and not line.endswith(("\"...", "...”"))
+
+
+def in_teaser(text: str, start: int) -> bool:
+    """Whether the line holding `start` is a teaser for another article, or the heading just
+    above one, as web pages list them."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    if is_cut_off(text[start:end]):
+        return True
+    next_line = text[end:].lstrip("\n").split("\n", 1)[0]
+    line = text[text.rfind("\n", 0, start) + 1 : end]
+    return is_furniture_line(line) and is_cut_off(next_line)
+
+
+def glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:
+    """Whether a mention holds a heading glued to its sentence: `run` or more tokens written
+    with no space between them ("Mayor-Vows-To-Rebuild-Bridge-After-FloodThe city")."""
+    joined = 0
+    for tok in doc[max(0, mention[0] - run) : mention[1]]:
+        joined = joined + 1 if not tok.whitespace_ else 0
+        if joined >= run and tok.i >= mention[0]:
+            return True
+    return False

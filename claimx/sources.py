@@ -1,0 +1,85 @@
+"""Sources: the token that speaks for a reporting word, read from the dependency parse.
+
+Its subject; the agent of a passive; the noun a participle modifies ("footage of X asking"); the
+subject of the verb a participle or infinitive hangs from ("…, saying", "continue to accuse"); or,
+in inverted order, the nominal after it ("said X"). Audiences ("told reporters") never speak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.tokens import Token
+
+from claimx import lexicon
+
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# nominals that can be a speaker when they are not the verb's subject: "said X" (inverted),
+# "X, a top aide, said" (parsed loosely)
+_AFTER_NOMINALS = frozenset({"nsubj", "dobj", "dative", "npadvmod", "attr", "oprd", "appos"})
+_BEFORE_NOMINALS = frozenset({"npadvmod", "dep", "appos", "attr", "dobj"})
+_INHERITS_SUBJECT = frozenset({"advcl", "xcomp", "conj", "pcomp"})
+
+
+def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) -> Token | None:
+    """The speaker of a reporting verb: its subject, the agent of a passive, the noun a
+    participle modifies ("footage of X asking"), the subject of the verb a participle hangs from
+    ("…, saying"), or, in inverted order, the nominal after it. Only tokens that pass `allowed`
+    can be speakers; audiences ("told reporters") never are."""
+    addressees = lexicon.addressee_nouns()
+
+    def speaker_like(tok: Token) -> bool:
+        return allowed(tok) and tok.lemma_.lower() not in addressees and tok.pos_ in ("NOUN", "PROPN", "PRON")
+
+    own = verb  # nominals after a verb speak for it only in its own clause ("said X")
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ == "agent":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None and allowed(pobj):
+                    return pobj
+        subjects = [c for c in verb.children if c.dep_ in SUBJECTS and allowed(c)]
+        before = [c for c in subjects if c.i < verb.i]
+        if before and before[0].dep_ != "nsubjpass":
+            subject = before[0]
+            return None if subject.lemma_.lower() in addressees else subject
+        if before:  # "it was announced": the subject of a passive is not its speaker
+            return _inverted_speaker(verb, speaker_like)
+        loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
+        if loose and verb == own:
+            return loose[-1]
+        inherits = verb.dep_ in _INHERITS_SUBJECT and verb.head != verb
+        if inherits and verb.head.pos_ in ("VERB", "AUX"):
+            verb = _governor(verb)  # "continue to accuse", "…, saying": the governing verb's subject
+            continue
+        inverted = _inverted_speaker(verb, speaker_like) if verb == own else None
+        if inverted is not None:
+            return inverted
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head if allowed(verb.head) else None
+        if inherits:
+            verb = _governor(verb)
+            continue
+        return None
+    return None
+
+
+def _governor(verb: Token) -> Token:
+    """The verb whose subject `verb` shares, past any reported clause between them: in "X told
+    them that profits doubled, saying …" it is "told" (X), not "doubled" (profits)."""
+    head = verb.head
+    while head.dep_ == "ccomp" and head.head != head:
+        head = head.head
+    return head
+
+
+def _inverted_speaker(verb: Token, speaker_like: Callable[[Token], bool]) -> Token | None:
+    """The speaker after its verb ("said X", "assured reporters X"), a person first. The parser
+    may hang it on the audience as an apposition ("said journalists the press secretary X")."""
+    addressees = lexicon.addressee_nouns()
+    after = [c for c in verb.children if c.i > verb.i and c.dep_ in _AFTER_NOMINALS and speaker_like(c)]
+    after += [
+        a for c in verb.children if c.i > verb.i and c.lemma_.lower() in addressees
+        for a in c.children if a.dep_ == "appos" and speaker_like(a)
+    ]
+    return max(after, key=lambda c: (c.ent_type_ == "PERSON", c.pos_ == "PROPN", -c.i), default=None)
