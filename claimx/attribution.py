@@ -348,9 +348,11 @@ def _claim_orphan_start(lay: _Layout, att: Attribution, qi: int, claimed: dict[i
         between = [k for k, q in enumerate(lay.quotes) if orphan < q.open < quote.open]
         if any(k in claimed for k in between):
             return
+        first = lay.doc.char_span(orphan, orphan + 1, alignment_mode="expand").start
         if any(
             lay.cue_at.get(t) is not None and not lay.in_quote(t)
-            for t in range(lay.doc.char_span(orphan, orphan + 1, alignment_mode="expand").start, lay.quote_tokens[qi][0])
+            and any(c.dep_ in SUBJECTS and first <= c.i for c in lay.doc[t].children)
+            for t in range(first, lay.quote_tokens[qi][0])
         ):
             return  # another speaker's tag lies between: “A, X said. “B,” Y said
         att.parts = [(orphan + 1, att.end)]

@@ -105,7 +105,10 @@ def _speakers(
     quote shares its leader's."""
     result: list[tuple[Span, list[EntityRecord]] | None] = []
     previous: EntityRecord | None = None
+    outer_end = -1  # the end of the last claim that was not nested in another
     for att in attributions:
+        nested = att.end <= outer_end
+        outer_end = max(outer_end, att.end)
         pair = None
         if att.source is not None:
             mention = doc[att.source[0] : att.source[1]]
@@ -113,7 +116,7 @@ def _speakers(
             pair = (_span(text, mention.start_char, mention.end_char), records)
         elif att.follows is not None:
             pair = result[att.follows]
-        if pair is not None:
+        if pair is not None and not nested:  # the speaker of a nested claim is not the salient one
             previous = pair[1][0] if len(pair[1]) == 1 else None
         result.append(pair)
     return result

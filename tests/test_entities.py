@@ -165,3 +165,10 @@ def test_entities_a_name_the_recogniser_missed_still_takes_pronouns(extract):
 def test_entities_same_role_word_means_the_named_person(extract):
     result = extract("John Smith, the treasurer, said the fund was sound. Later, the treasurer said the audit was done.")
     assert [c.speaker.name for c in result.claims] == ["John Smith", "John Smith"]
+
+
+def test_entities_nested_speaker_is_not_the_salient_one(extract):
+    text = ("Press secretary Ola Berg recalled that President Lars Lund had said the plan would work. "
+            "According to him, the costs are covered.")
+    result = extract(text)
+    assert [c.speaker.name for c in result.claims] == ["Ola Berg", "Lars Lund", "Ola Berg"]
