@@ -85,8 +85,9 @@ class Resolver:
     # -- named entities -----------------------------------------------------------------
 
     def _index_names(self) -> None:
-        ents = sorted([*self.doc.ents, *_unlabelled_people(self.doc)], key=lambda e: e.start)
-        persons = [e for e in map(_last_line, ents) if e is not None and e.label_ == "PERSON"]
+        ents = [e for e in map(_last_line, [*self.doc.ents, *_unlabelled_people(self.doc)]) if e is not None]
+        ents.sort(key=lambda e: e.start)
+        persons = [e for e in ents if e.label_ == "PERSON"]
         full_names: dict[str, list[tuple[int, str]]] = {}
         cleaned = {}
         for ent in persons:
@@ -98,8 +99,7 @@ class Resolver:
         self._full_names = full_names
         for ent in ents:
             kind = _KIND_OF_LABEL.get(ent.label_)
-            ent = _last_line(ent)
-            if kind is None or ent is None:
+            if kind is None:
                 continue
             if kind != "person" and len(ent) == 1 and ent.text.lower() in full_names:
                 kind = "person"  # a surname the recogniser mislabelled: "Lund" as a place
@@ -327,17 +327,16 @@ class Resolver:
 def _unlabelled_people(doc: Doc) -> list[Span]:
     """People the recogniser missed: two or three proper nouns outside any entity, led (after
     their titles) by a known first name ("Mayor Ana Ruiz said")."""
-    found, i = [], 0
-    while i < len(doc):
-        j = i
-        while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and doc[j].is_alpha:
-            j += 1
-        start = i
-        while start < j and _is_title(doc[start]):
-            start += 1
-        if 2 <= j - start <= 3 and doc[start].lower_ in lexicon.first_names():
-            found.append(Span(doc, start, j, label="PERSON"))
-        i = max(j, i + 1)
+    found, run = [], []
+    for tok in [*doc, None]:
+        if tok is not None and tok.pos_ == "PROPN" and not tok.ent_type_ and tok.is_alpha:
+            run.append(tok)
+            continue
+        while run and _is_title(run[0]):
+            run.pop(0)
+        if 2 <= len(run) <= 3 and run[0].lower_ in lexicon.first_names():
+            found.append(Span(doc, run[0].i, run[-1].i + 1, label="PERSON"))
+        run = []
     return found
 
 

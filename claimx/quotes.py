@@ -8,6 +8,7 @@ its own quote: its nested quotes are promoted, and every other quote in the text
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Each mark: (family, role). Roles: "open", "close", "either" (decided by context).
@@ -29,6 +30,7 @@ _MARKS: dict[str, tuple[str, str]] = {
 }
 # Families whose unclosed opener may run to the end of its paragraph.
 _PARAGRAPH_FAMILIES = frozenset({"double", "guillemet"})
+_EVENTS = re.compile("[\n`" + re.escape("".join(_MARKS)) + "]")  # where the scan has something to decide
 _OPEN_CONTEXT = frozenset("([{<—–-/\u00a0")
 _CLOSE_CONTEXT = frozenset(".,;:!?)]}>—–-…\u00a0")
 
@@ -165,15 +167,16 @@ def scan_quotes(text: str) -> QuoteScan:
             else:
                 drop(node)
 
-    i, n = 0, len(text)
-    while i < n:
+    skip_to = 0  # a two-character mark ('' or ``) covers the next position too
+    for match in _EVENTS.finditer(text):
+        i = match.start()
+        if i < skip_to:
+            continue
         if text[i] == "\n":
             end_paragraph(i)
-            i += 1
             continue
         found = _mark_at(text, i)
         if found is None:
-            i += 1
             continue
         mark, family, role = found
         width = len(mark)
@@ -202,7 +205,7 @@ def scan_quotes(text: str) -> QuoteScan:
                 else:
                     node.close, node.end, node.stop = i, i, i + width
                     sink().append(node)
-        i += width
+        skip_to = i + width
     end_paragraph(len(text))
 
     quotes: list[Quote] = []
