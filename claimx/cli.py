@@ -35,8 +35,14 @@ def _main(
     """claimx command line."""
 
 
-def _inputs(paths: List[str], failures: list[str]) -> Iterator[tuple[str, str]]:
-    """(text, document id) for every readable input; unreadable ones are reported and skipped."""
+_RECORD_SUFFIXES = (".jsonl", ".ndjson")
+_STREAMING = frozenset({"jsonl", "csv", "text"})  # formats written document by document
+
+
+def _inputs(paths: List[str], failures: list[str], text_field: str = "text",
+            id_field: str = "id") -> Iterator[tuple[str, str]]:
+    """(text, document id) for every readable input; unreadable ones are reported and skipped.
+    A .jsonl file holds one record per line: its text in `text_field`, its id in `id_field`."""
     for raw in paths:
         if raw == "-":
             text = _decode(sys.stdin.buffer.read(), "<stdin>", failures)
@@ -53,6 +59,9 @@ def _inputs(paths: List[str], failures: list[str]) -> Iterator[tuple[str, str]]:
         if not files:
             typer.echo(f"claimx: no files in {path}", err=True)
         for file in files:
+            if file.suffix.lower() in _RECORD_SUFFIXES:
+                yield from _records(file, failures, text_field, id_field)
+                continue
             try:
                 data = file.read_bytes()
             except OSError as exc:
@@ -62,6 +71,37 @@ def _inputs(paths: List[str], failures: list[str]) -> Iterator[tuple[str, str]]:
             text = _decode(data, str(file), failures)
             if text is not None:
                 yield text, str(file)
+
+
+def _records(file: Path, failures: list[str], text_field: str, id_field: str) -> Iterator[tuple[str, str]]:
+    """The documents of a JSONL file; a bad line is reported with its number and skipped."""
+    try:
+        stream = file.open("rb")
+    except OSError as exc:
+        typer.echo(f"claimx: skipped {file}: {exc.strerror or exc}", err=True)
+        failures.append(str(file))
+        return
+    with stream:
+        for line_no, raw in enumerate(stream, 1):
+            where = f"{file}:{line_no}"
+            if not raw.strip():
+                continue
+            line = _decode(raw, where, failures)
+            if line is None:
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                typer.echo(f"claimx: skipped {where}: invalid JSON ({exc.msg})", err=True)
+                failures.append(where)
+                continue
+            text = record.get(text_field) if isinstance(record, dict) else None
+            if not isinstance(text, str):
+                typer.echo(f"claimx: skipped {where}: no text in field {text_field!r}", err=True)
+                failures.append(where)
+                continue
+            doc_id = record.get(id_field)
+            yield text, where if doc_id is None else str(doc_id)
 
 
 def _decode(data: bytes, name: str, failures: list[str]) -> str | None:
@@ -96,29 +136,53 @@ def extract(
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name (default: see README)."),
     batch_size: int = typer.Option(32, "--batch-size", min=1),
     n_process: int = typer.Option(1, "--n-process", min=1),
+    text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSONL records."),
+    id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSONL records."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print no claim listing."),
 ) -> None:
-    """Extract claims; list them, and write them, their graph or their view to each --output."""
+    """Extract claims; list them, and write them, their graph or their view to each --output.
+
+    PATH is a text file, a folder of text files, a JSONL file of records (.jsonl), or - for
+    standard input. A single JSONL, CSV or text output is written as documents are read, so
+    memory stays flat over any number of them."""
     from claimx.extraction import extract_many
     from claimx.loading import load
 
     targets = _targets(outputs, fmt)
     nlp = _or_exit(lambda: load(model))
     failures: list[str] = []
-    results = []
     listing = not quiet and (bool(outputs) or fmt in (None, "text"))
-    for result in extract_many(_inputs(paths, failures), nlp=nlp, batch_size=batch_size, n_process=n_process):
-        if listing:
-            typer.echo(_listing(result))
-        results.append(result)
-    for target, kind in targets:
-        _or_exit(lambda: _emit(results, kind, target))
+    stream = extract_many(_inputs(paths, failures, text_field, id_field), nlp=nlp, batch_size=batch_size,
+                          n_process=n_process)
+    seen = [0]
+
+    def results() -> Iterator:
+        for result in _progress(stream):
+            seen[0] += 1
+            if listing:
+                typer.echo(_listing(result))
+            yield result
+
+    if len(targets) == 1 and targets[0][1] in _STREAMING:
+        _or_exit(lambda: _emit(results(), targets[0][1], targets[0][0]))
+    else:
+        collected = list(results())
+        for target, kind in targets:
+            _or_exit(lambda: _emit(collected, kind, target))
+    for target, _ in targets:
         if target != "-":
             typer.echo(f"claimx: wrote {target}", err=True)
-    if not results:
+    if not seen[0]:
         typer.echo("claimx: no documents to read", err=True)
-    if failures or not results:
+    if failures or not seen[0]:
         raise typer.Exit(code=1)
+
+
+def _progress(results: Iterator) -> Iterator:
+    """A progress bar on standard error when it is a terminal; nothing otherwise."""
+    from tqdm import tqdm
+
+    return iter(tqdm(results, desc="claimx", unit="doc", file=sys.stderr, disable=not sys.stderr.isatty()))
 
 
 def _or_exit(action):

@@ -82,3 +82,19 @@ def test_cli_non_utf8_stdin_and_empty_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     out = run("extract", str(tmp_path / "empty"))
     assert out.returncode == 1 and "no files" in out.stderr
+
+
+def test_cli_jsonl_records_with_fields_and_bad_lines(tmp_path):
+    records = tmp_path / "feed.jsonl"
+    records.write_text(
+        json.dumps({"body": "“Yes,” said Ana Bell.", "key": "a1"}) + "\n"
+        + "{broken\n"
+        + json.dumps({"key": "a3"}) + "\n"
+        + json.dumps({"body": "“No,” said Carl Dyer."}) + "\n",
+        encoding="utf-8",
+    )
+    out = run("extract", str(records), "--text-field", "body", "--id-field", "key", "--format", "jsonl", "-q")
+    assert out.returncode == 1
+    assert f"{records}:2" in out.stderr and f"{records}:3" in out.stderr
+    ids = [json.loads(line)["doc_id"] for line in out.stdout.splitlines()]
+    assert ids == ["a1", f"{records}:4"]
