@@ -208,3 +208,23 @@ def test_extraction_readme_example_prints_what_the_readme_shows():
     shown = readme.split("```python\nimport claimx\n", 1)[1].split("prints\n\n```\n", 1)[1].split("```", 1)[0]
     out = subprocess.run([sys.executable, str(root / "examples" / "quickstart.py")], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout == shown
+
+
+def test_extraction_many_keeps_the_vocabulary_flat(nlp, monkeypatch):
+    import random
+
+    import claimx.extraction
+
+    monkeypatch.setattr(claimx.extraction, "MEMORY_WINDOW", 10)
+    rng = random.Random(3)
+
+    def texts(n):
+        for _ in range(n):
+            words = " ".join("".join(rng.choice("bcdfgklmnprst") for _ in range(9)) for _ in range(20))
+            yield f"“The {words} plan is sound,” said Ana Bell."
+
+    list(claimx.extract_many(texts(10), nlp=nlp))
+    before = len(nlp.vocab.strings)
+    results = list(claimx.extract_many(texts(60), nlp=nlp))
+    assert len(results) == 60 and all(r.claims[0].speaker.name == "Ana Bell" for r in results)
+    assert len(nlp.vocab.strings) - before < 200  # 60 × 20 new words would add ~1,200
