@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-_SENTENCE_END_CHARS = frozenset('.!?"”’»)…')
+_SENTENCE_END_CHARS = frozenset(".!?…")
+_CLOSERS = "\"”’'»)]"  # looked past: a sentence may end inside them ("… it.”), a heading may not
 
 
 def is_furniture_line(line: str) -> bool:
     """Blank lines, captions and headings: short lines that do not end like a sentence."""
     line = line.strip()
-    return not line or (line[-1] not in _SENTENCE_END_CHARS and len(line.split()) <= 40)
+    last = line.rstrip(_CLOSERS)[-1:]
+    return not line or (last not in _SENTENCE_END_CHARS and len(line.split()) <= 40)
 
 
 def is_cut_off(line: str) -> bool:
