@@ -569,6 +569,12 @@ def _object_content(verb: Token) -> list[Token]:
     ):
         return []  # "dismissed these claims" refers back; "denied claims of cooperation" does not
     last = obj.right_edge.i
+    for conj in obj.children:  # "backs X and Turkey demands …": a conjunct with its own verb
+        after = conj.right_edge.i + 1
+        if conj.dep_ == "conj" and after < len(verb.doc) and verb.doc[after].pos_ in ("VERB", "AUX"):
+            last = min(last, conj.left_edge.i - 1)
+    while last > obj.i and (verb.doc[last].dep_ == "cc" or verb.doc[last].is_punct):
+        last -= 1
     for extra in [*verb.rights, *obj.rights]:  # "accused Y of Z", "described Y as Z", "called Y Z"
         if extra.i > obj.i and (extra.dep_ == "oprd" or extra.dep_ == "prep" and extra.lower_ in ("of", "for", "over", "as")):
             last = max(last, extra.right_edge.i)

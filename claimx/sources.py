@@ -48,6 +48,10 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
         loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
         if loose and verb == own:
             return loose[-1]
+        stranded = verb.doc[verb.i - 1] if verb.i > 0 else None
+        if verb.dep_ == "conj" and stranded is not None and stranded.dep_ == "conj" and stranded.head.i < stranded.i \
+                and stranded.pos_ in ("NOUN", "PROPN") and speaker_like(stranded) and verb == own:
+            return stranded  # "backs the treaty and Sweden demands …": the parser hung Sweden on "treaty"
         inherits = verb.dep_ in _INHERITS_SUBJECT and verb.head != verb
         if inherits and verb.head.pos_ in ("VERB", "AUX"):
             verb = _governor(verb)  # "continue to accuse", "…, saying": the governing verb's subject

@@ -460,3 +460,8 @@ def test_attribution_unbalanced_mark_costs_only_its_quote(extract):
 def test_attribution_headline_and_label_negatives(extract, line):
     claims = extract(line + "\n\nThe council met on Monday.").claims
     assert all(c.speaker is None or c.speaker.name not in ("United", "Police", "Norway", "Oslo") for c in claims)
+
+
+def test_attribution_coordinated_clauses_keep_their_own_objects_and_speakers(extract):
+    result = extract("Norway backs the treaty and Sweden demands its repeal.")
+    assert [(c.speaker.name, c.content.text) for c in result.claims] == [("Norway", "the treaty"), ("Sweden", "its repeal")]
