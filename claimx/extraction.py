@@ -55,8 +55,8 @@ def extract_many(
             skip = len(cleaned) > nlp.max_length or not cleaned.strip()
             yield ("" if skip else cleaned), (text, doc_id, skip)
 
-    if n_process > 1:  # one pipe for the whole stream: its worker processes load the model once
-        yield from _results(nlp, feed(), batch_size, n_process)
+    if n_process > 1:
+        yield from _in_processes(nlp, feed(), batch_size, n_process)
         return
     for window in _windows(feed(), MEMORY_WINDOW):
         with nlp.memory_zone():  # strings of these documents are freed: the vocabulary stays flat
@@ -69,6 +69,34 @@ def _results(nlp: Language, items, batch_size: int, n_process: int) -> Iterator[
             yield extract(text, nlp, doc_id=doc_id)
         else:
             yield _finish(nlp, doc, text, doc_id)
+
+
+def _in_processes(nlp: Language, items, batch_size: int, n_process: int) -> Iterator[Extraction]:
+    """Batches parsed by forked worker processes, which share the parent's loaded pipeline and
+    send back plain records, never spaCy Docs. Batches go out in bounded windows, so a long
+    stream is never read far ahead of its results; results come back in order."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not on Linux
+        yield from _results(nlp, items, batch_size, n_process)
+        return
+    with multiprocessing.get_context("fork").Pool(n_process, initializer=_worker_start, initargs=(nlp,)) as pool:
+        for window in _windows(_windows(items, batch_size), 4 * n_process):
+            for records in pool.imap(_worker_batch, window):
+                yield from (Extraction.model_validate(r) for r in records)
+
+
+_worker_nlp: Language | None = None  # set once in each worker process, by _worker_start
+
+
+def _worker_start(nlp: Language) -> None:
+    global _worker_nlp
+    _worker_nlp = nlp
+
+
+def _worker_batch(batch: list) -> list[dict[str, Any]]:
+    with _worker_nlp.memory_zone():
+        return [r.model_dump(mode="json") for r in _results(_worker_nlp, batch, len(batch), 1)]
 
 
 def _windows(items: Iterator, size: int) -> Iterator[list]:
