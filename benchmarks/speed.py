@@ -1,12 +1,13 @@
 """Throughput of claimx.extract_many against bare nlp.pipe, measured in one run.
 
-    python benchmarks/speed.py [--model NAME] [--rounds N] [--docs N] [--batch-size N]
+    python benchmarks/speed.py [--model NAME] [--rounds N] [--docs N] [--batch-size N] [--n-process N]
 
 Both sides use the same spaCy model, texts and batch size; rounds are interleaved (bare, claimx,
 bare, claimx, …) and the median of the per-round ratios is reported, so load on a shared machine
 affects both sides alike. The ratio is claimx throughput / bare throughput: 1.0 means claimx costs
-nothing on top of parsing. Texts: the PolNeAR dev articles when ../shared has them (read only,
-never copied), else the seed articles repeated.
+nothing on top of parsing. It then times `--n-process` worker processes against one, the same
+way. Texts: the PolNeAR dev articles when ../shared has them (read only, never copied), else the
+seed articles repeated.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--docs", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--n-process", type=int, default=2, help="also time this many processes (1: skip)")
     args = parser.parse_args()
 
     model = choose_model(args.model)
@@ -80,6 +82,17 @@ def main() -> None:
     print(f"claimx.extract_many median {statistics.median(claimx_times):.2f} s  ({chars / statistics.median(claimx_times):,.0f} chars/s)")
     print(f"throughput ratio claimx / bare: {ratio:.3f} (median of {args.rounds} interleaved rounds; "
           f"claimx adds {100 * (1 / ratio - 1):.1f}% to parse time)")
+    if args.n_process > 1:
+        def run_parallel() -> None:
+            for _ in claimx.extract_many(texts, nlp=nlp, batch_size=args.batch_size, n_process=args.n_process):
+                pass
+
+        speedups = []
+        for _ in range(args.rounds):
+            single, parallel = timed(run_claimx), timed(run_parallel)
+            speedups.append(single / parallel)
+        print(f"{args.n_process} processes / 1 process: {statistics.median(speedups):.2f}x "
+              f"(median of {args.rounds} interleaved rounds)")
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
