@@ -28,6 +28,9 @@ _TAG_EDGE = frozenset({",", "–", "—", "-", ":"})
 _SENTENCE_END = frozenset({".", "!", "?"})
 _TAG_CLOSERS = frozenset(",.!?…–—:;-")  # how a quote ends before its tag: “…,” he said
 _QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»", "„", "‘", "’", "'", "''", "``"})
+_TAG_TOKENS = 30  # a speech tag, long apposition included, fits in this many tokens
+_LABEL_CHARS = 40  # "Name:" labels before a colon are short
+_INNER_TAG_TOKENS = 8  # a tag inside the marks is brief: ", said the deputy minister,"
 _LONGEST_WORD = 30  # a longer "word" is a web heading glued to its sentence: "Mayor-Vows-To-Rebuild-…"
 
 # Confidence by rule: a cue with an explicit subject is the strongest evidence; continuing the
@@ -228,7 +231,7 @@ def _tail_tag(lay: _Layout, qi: int) -> _Tag | None:
     para = lay.paragraph(quote.outer_end - 1)
     window: list[int] = []
     t = end
-    while t < len(doc) and len(window) < 30:
+    while t < len(doc) and len(window) < _TAG_TOKENS:
         tok = doc[t]
         if lay.in_quote(t) or lay.paragraph(tok.idx) != para or tok.text in _SENTENCE_END:
             break
@@ -267,7 +270,7 @@ def _head_tag(lay: _Layout, qi: int) -> tuple[_Tag | None, bool]:
     if not colon and para != lay.paragraph(lay.quotes[qi].open):
         return None, False  # only a colon carries a tag over a paragraph break
     k = t
-    while k >= 0 and t - k < 40:
+    while k >= 0 and t - k < _TAG_TOKENS + 10:  # "X, a senior aide to Y, said in a statement:"
         tok = doc[k]
         if lay.in_quote(k) or lay.paragraph(tok.idx) != para or (tok.text in _SENTENCE_END and k != t):
             break
@@ -383,7 +386,7 @@ def _line_claims(lay: _Layout, claimed: dict[int, Attribution]) -> list[Attribut
             start, end = _trim_chars(lay.text, colon + 1, end)
             colon = -1
         att = None
-        if 0 < colon - start <= 40:
+        if 0 < colon - start <= _LABEL_CHARS:
             att = _name_colon(lay, start, colon, end, named_words)
         if att is None and is_furniture_line(lay.text[start:end]):
             att = _headline(lay, start, end, named_words)
@@ -752,7 +755,7 @@ def _inner_tag(lay: _Layout, unit: list[int]) -> _Tag | None:
                 continue
             lo = min(mention_span(source)[0], cue.start)
             hi = max(mention_span(source)[1], cue.end)
-            if hi - lo > 8:
+            if hi - lo > _INNER_TAG_TOKENS:
                 continue
             before = doc[lo - 1] if lo > first else None
             after = doc[hi] if hi < last else None

@@ -29,6 +29,7 @@ _KIND_OF_LABEL = {
 _DETERMINERS = frozenset({"a", "an", "the", "one", "some", "another", "this", "that", "these", "those"})
 _INDEFINITE = frozenset({"a", "an", "one", "some", "another", "several", "two", "three", "many"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_RECENT_CHARS = 600  # about the last two or three paragraphs: where a pronoun's person was named
 _MENTION_STOPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis"})
 
 
@@ -267,7 +268,7 @@ class Resolver:
         candidates = [m for m in mentions[:end] if gender is None or self.entities[m.key].gender in ("-", gender)]
         if not candidates:
             return None
-        window = [m for m in candidates if before - m.start < 600]
+        window = [m for m in candidates if before - m.start < _RECENT_CHARS]
         subjects = [m for m in window if m.subject]
         chosen = (subjects or window or candidates)[-1]
         return self.entities[chosen.key]
