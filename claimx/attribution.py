@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
-from claimx.cues import Cue, holder_of, verb_form
+from claimx.cues import Cue, holder_of, prep_content, verb_form
 from claimx.entities import mention_span
 from claimx.furniture import glued, in_teaser, is_furniture_line
 from claimx.sources import SUBJECTS, source_of
@@ -483,7 +483,7 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     elif infinitive := _infinitive_content(head):
         tokens, rule = infinitive, "infinitive"
     else:
-        tokens, rule = _object_content(head), "object"
+        tokens, rule = _object_content(head) or prep_content(head), "object"
     inside = {t.i for t in tokens}
     allowed = lay.speaker_ok(head)
     source = source_of(head, lambda tok: allowed(tok) and tok.i not in inside)

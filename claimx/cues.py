@@ -63,7 +63,7 @@ def verb_entry(token: Token) -> lexicon.Verb | None:
 def verb_cue(token: Token) -> Cue | None:
     entry = verb_entry(token)
     if entry is None:
-        return None
+        return frame_cue(token)
     end = token.i + 1
     for child in token.children:
         if child.dep_ == "prt" and child.i == end:
@@ -102,6 +102,31 @@ def adjective_cue(token: Token) -> Cue | None:
     if act is None:
         return None
     return Cue(token.head.i, token.i, token.i + 1, act, "adjective")
+
+
+def frame_cue(token: Token) -> Cue | None:
+    """A verb that reports through one preposition: "called for", "talked about", "warned of"."""
+    if token.pos_ != "VERB":
+        return None
+    frames = lexicon.prep_frames()
+    lemma = token.lemma_.lower()
+    for child in token.children:
+        act = frames.get((lemma, child.lower_)) if child.dep_ == "prep" else None
+        if act is not None:
+            return Cue(token.i, token.i, token.i + 1, act, "verb")
+    return None
+
+
+def prep_content(verb: Token) -> list[Token]:
+    """The object of the preposition through which a verb reports: "called for [a ban]"."""
+    frames = lexicon.prep_frames()
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if child.dep_ == "prep" and (lemma, child.lower_) in frames and child.i > verb.i:
+            objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            if objects:
+                return list(objects[0].subtree)
+    return []
 
 
 def according_to(token: Token) -> Cue | None:

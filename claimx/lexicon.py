@@ -78,6 +78,13 @@ def reporting_adjectives() -> Mapping[str, str]:
 
 
 @cache
+def prep_frames() -> Mapping[tuple[str, str], str]:
+    """(verb lemma, preposition) whose object is the content ("call for", "warn of") → act."""
+    rows = _rows("prep_frames.tsv", 3)
+    return MappingProxyType({(c[0], c[1]): _act("prep_frames.tsv", f"{c[0]} {c[1]}", c[2]) for c in rows})
+
+
+@cache
 def statement_nouns() -> Mapping[str, str]:
     """Nouns that name a statement ("claim", "warning") → speech act."""
     return MappingProxyType({c[0]: _act("statement_nouns.tsv", c[0], c[1]) for c in _rows("statement_nouns.tsv", 2)})

@@ -465,3 +465,20 @@ def test_attribution_headline_and_label_negatives(extract, line):
 def test_attribution_coordinated_clauses_keep_their_own_objects_and_speakers(extract):
     result = extract("Norway backs the treaty and Sweden demands its repeal.")
     assert [(c.speaker.name, c.content.text) for c in result.claims] == [("Norway", "the treaty"), ("Sweden", "its repeal")]
+
+
+@pytest.mark.parametrize(
+    "text, content, act",
+    [
+        ("The senator called for a ban on the imports.", "a ban on the imports", "other"),
+        ("The union warned of a long strike.", "a long strike", "warning"),
+        ("The minister pointed to the rising costs.", "the rising costs", "claim"),
+    ],
+)
+def test_attribution_preposition_frames(extract, text, content, act):
+    claim = only_claim(extract(text))
+    assert claim.content.text == content and claim.act == act and claim.kind == "indirect"
+
+
+def test_attribution_preposition_outside_a_frame_is_nothing(extract):
+    assert extract("The senator called at noon and talked with the guards.").claims == ()

@@ -8,13 +8,15 @@ from claimx import lexicon
 
 DATA = resources.files("claimx.data")
 FILES = sorted(p.name for p in DATA.iterdir() if p.name.endswith((".tsv", ".txt")))
+KEY_COLUMNS = {"prep_frames.tsv": 2}  # keyed by verb and preposition together
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_lexicon_files_say_what_they_are_and_have_no_duplicate_keys(name):
     lines = DATA.joinpath(name).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("#") and any("Source" in line or "source" in line for line in lines if line.startswith("#"))
-    keys = [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
+    width = KEY_COLUMNS.get(name, 1)
+    keys = ["\t".join(line.split("\t")[:width]) for line in lines if line.strip() and not line.startswith("#")]
     assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
     assert all(k == k.strip() and k for k in keys)
 
