@@ -61,9 +61,13 @@ def verb_entry(token: Token) -> lexicon.Verb | None:
 
 
 def verb_cue(token: Token) -> Cue | None:
+    """A reporting verb; with its frame's preposition ("called for"), the frame's act wins."""
+    frame = frame_cue(token)
+    if frame is not None:
+        return frame
     entry = verb_entry(token)
     if entry is None:
-        return frame_cue(token)
+        return None
     end = token.i + 1
     for child in token.children:
         if child.dep_ == "prt" and child.i == end:
