@@ -43,7 +43,8 @@ CONFIDENCE = {
     "reported": 0.8,
     "infinitive": 0.65,  # "vowed to act": an intention or stance more than a statement
     "object": 0.6,  # "denied any links", "endorsed the governor": the weakest reported form
-    "passive": 0.55,  # "it was announced that …" (no source), "This was stated by X" (the sentence before)
+    "passive": 0.55,
+    "raising": 0.5,  # "the plan appears to have failed": an impression nobody is named for  # "it was announced that …" (no source), "This was stated by X" (the sentence before)
     "according": 0.8,
     "noun": 0.7,  # "the mayor's claim that …"
     "follow-on": 0.6,
@@ -473,6 +474,8 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
         return _according(lay, cue, claimed)
     if cue.form == "noun":
         return _held_statement(lay, cue, claimed)
+    if cue.raising:
+        return _raised(lay, cue, claimed)
     clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
     if cue.form == "adjective":  # "are suspicious that …": the clause may hang from either word
         clause = clause or next((c for c in doc[cue.start].children if c.dep_ == "ccomp"), None)
@@ -504,6 +507,17 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
     if tokens:
         return _reported_claim(lay, cue, tokens, source, rule, claimed)
     return _parenthetical(lay, cue, source, claimed)
+
+
+def _raised(lay: _Layout, cue: Cue, claimed) -> Attribution | None:
+    """"The plan appears to have failed": subject and infinitive are the content; no source."""
+    verb = lay.doc[cue.head]
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    infinitive = _infinitive_content(verb)
+    if subject is None or not infinitive:
+        return None
+    tokens = [t for t in verb.sent if subject.left_edge.i <= t.i <= infinitive[-1].i and t.i != verb.i]
+    return _reported_claim(lay, cue, tokens, None, "raising", claimed, hull=True)
 
 
 def _held_statement(lay: _Layout, cue: Cue, claimed) -> Attribution | None:

@@ -22,6 +22,7 @@ class Cue:
     act: str
     form: str  # "verb", "according", "noun", "adjective", "colon"
     direct_only: bool = False
+    raising: bool = False
 
 
 def _regular_stems(form: str) -> tuple[str, ...]:
@@ -72,7 +73,7 @@ def verb_cue(token: Token) -> Cue | None:
     for child in token.children:
         if child.dep_ == "prt" and child.i == end:
             end += 1
-    return Cue(token.i, token.i, end, entry.act, "verb", entry.direct_only)
+    return Cue(token.i, token.i, end, entry.act, "verb", entry.direct_only, entry.raising)
 
 
 def statement_noun(token: Token) -> Cue | None:

@@ -23,6 +23,7 @@ class Verb:
     lemma: str
     act: str
     direct_only: bool
+    raising: bool = False  # "appears to": the subject belongs to the content, which has no source
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,8 @@ def reporting_verbs() -> Mapping[str, Verb]:
     table: dict[str, Verb] = {}
     for cols in _rows("reporting_verbs.tsv", 2):
         lemma, act = cols[0], _act("reporting_verbs.tsv", cols[0], cols[1])
-        verb = Verb(lemma, act, len(cols) > 3 and cols[3] == "direct")
+        kind = cols[3] if len(cols) > 3 else ""
+        verb = Verb(lemma, act, kind == "direct", kind == "raising")
         table[lemma] = verb
         for form in filter(None, (f.strip() for f in (cols[2] if len(cols) > 2 else "").split(","))):
             table.setdefault(form, verb)

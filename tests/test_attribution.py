@@ -482,3 +482,8 @@ def test_attribution_preposition_frames(extract, text, content, act):
 
 def test_attribution_preposition_outside_a_frame_is_nothing(extract):
     assert extract("The senator called at noon and talked with the guards.").claims == ()
+
+
+def test_attribution_raising_verbs_have_no_source(extract):
+    claim = only_claim(extract("The plan appears to have failed. She seems happy."))
+    assert (claim.content.text, claim.speaker, claim.act) == ("The plan appears to have failed", None, "belief")
