@@ -35,9 +35,11 @@ def _from_data(data: dict | None) -> Extraction | None:
 def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so the parser never joins a heading or a caption
     to the paragraph after it. Runs before the parser, which keeps boundaries already set."""
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
-            token.is_sent_start = True
+    from spacy.attrs import IS_SPACE
+
+    for i in doc.to_array(IS_SPACE).nonzero()[0]:  # only whitespace tokens can hold a line break
+        if i + 1 < len(doc) and "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -63,9 +65,10 @@ class ClaimxComponent:
         return doc
 
 
-def analyse(doc: Doc, *, min_confidence: float = 0.0) -> Extraction:
-    """Every claim in a parsed Doc, with speakers resolved and targets named."""
-    text = doc.text
+def analyse(doc: Doc, *, min_confidence: float = 0.0, text: str | None = None) -> Extraction:
+    """Every claim in a parsed Doc, with speakers resolved and targets named. `text` is
+    `doc.text`, passed when the caller has it (spaCy rebuilds it on every access)."""
+    text = doc.text if text is None else text
     attributions = [
         a for a in attribute(doc, scan_quotes(text), find_cues(doc), text) if a.confidence >= min_confidence
     ]

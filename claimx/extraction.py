@@ -64,7 +64,11 @@ def extract_many(
 
 
 def _results(nlp: Language, items, batch_size: int, n_process: int) -> Iterator[Extraction]:
-    for doc, (text, doc_id, skipped) in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
+    # In this process the claimx pipe is skipped and its stages run directly: the result never
+    # takes the round trip through the Doc's plain-data store that other processes need.
+    direct = [name for name in nlp.pipe_names if _is_claimx(nlp, name)] if n_process == 1 else []
+    docs = nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process, disable=direct)
+    for doc, (text, doc_id, skipped) in docs:
         if skipped:  # empty, or too long for one parse: handled whole, in its place
             yield extract(text, nlp, doc_id=doc_id)
         else:
@@ -154,10 +158,11 @@ def _is_claimx(nlp: Language, name: str) -> bool:
 def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None) -> Extraction:
     from claimx.component import analyse
 
-    result = doc._.claimx if doc.has_extension("claimx_data") else None
+    result = doc._.claimx if doc.has_extension("claimx_data") and doc._.claimx_data is not None else None
     if result is None:
         config = next((nlp.get_pipe(n) for n in nlp.pipe_names if _is_claimx(nlp, n)), None)
-        result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0))
+        # the Doc was made from clean(text), whole or in chunks: its text is that string
+        result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0), text=clean(text))
     if result.text != text:
         result = _rebase(result, text)
     return result.model_copy(update={"doc_id": doc_id}) if doc_id is not None else result
