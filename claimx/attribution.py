@@ -326,9 +326,7 @@ def _has_own_content(lay: _Layout, verb: Token) -> bool:
     tag. (A clause in another paragraph is a parse running over a heading.)"""
     para = lay.paragraph(verb.idx)
     return any(
-        child.dep_ == "ccomp"
-        and lay.paragraph(child.idx) == para
-        and not any(lay.in_quote(t.i) for t in child.subtree)
+        child.dep_ == "ccomp" and lay.paragraph(child.idx) == para and not lay.in_quote(child.i)
         for child in verb.children
     )
 

@@ -487,3 +487,9 @@ def test_attribution_preposition_outside_a_frame_is_nothing(extract):
 def test_attribution_raising_verbs_have_no_source(extract):
     claim = only_claim(extract("The plan appears to have failed. She seems happy."))
     assert (claim.content.text, claim.speaker, claim.act) == ("The plan appears to have failed", None, "belief")
+
+
+def test_attribution_quote_ending_a_reported_clause_makes_it_mixed(extract):
+    text = "Berg reminded that the city is focused on the data of its experts, “which suggests that the ships stayed outside.”"
+    claim = only_claim(extract(text))
+    assert claim.kind == "mixed" and claim.content.text.startswith("the city is focused")
