@@ -1,6 +1,6 @@
 """Peak memory while claimx streams many documents: is it flat in the number of documents?
 
-    python benchmarks/memory.py [--docs 10000] [--n-process 1] [--every 1000]
+    python benchmarks/memory.py [--docs 10000] [--n-process 1] [--every 1000] [--batch-size N]
 
 Streams `--docs` articles (the PolNeAR dev texts when ../shared has them, read only, else the
 seeds, repeated as needed) through claimx.extract_many, and prints the resident memory of this
@@ -58,12 +58,14 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--n-process", type=int, default=1)
     parser.add_argument("--every", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=None, help="default: claimx's")
     args = parser.parse_args()
 
     nlp = claimx.load()
     start = time.perf_counter()
     print(f"model {nlp.meta['claimx']['model']}, n_process {args.n_process}, after loading: {rss_mb():.0f} MB")
-    for n, _ in enumerate(claimx.extract_many(texts(args.docs), nlp=nlp, n_process=args.n_process), 1):
+    options = {} if args.batch_size is None else {"batch_size": args.batch_size}
+    for n, _ in enumerate(claimx.extract_many(texts(args.docs), nlp=nlp, n_process=args.n_process, **options), 1):
         if n % args.every == 0:
             workers = children_rss_mb()
             extra = f", workers {', '.join(f'{w:.0f}' for w in workers)} MB" if workers else ""

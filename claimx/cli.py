@@ -134,7 +134,7 @@ def extract(
     ),
     fmt: Optional[str] = typer.Option(None, "--format", help=f"Format of a single output: {', '.join(FORMATS)}."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name (default: see README)."),
-    batch_size: int = typer.Option(32, "--batch-size", min=1),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, help="Documents per spaCy batch."),
     n_process: int = typer.Option(1, "--n-process", min=1),
     text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSONL records."),
     id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSONL records."),

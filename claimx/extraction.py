@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # News articles average ~5,000 characters. spaCy's default batch of 256 such documents peaks near
-# 3.5 GB; 32 keeps a process under 1 GB at the same throughput.
-DEFAULT_BATCH_SIZE = 32
+# 3.5 GB; measured with benchmarks/memory.py, 32 peaks at 0.83 GB and 16 at 0.57 GB, at the same
+# throughput.
+DEFAULT_BATCH_SIZE = 16
 # Documents parsed per spaCy memory zone in one process: their strings are freed after each.
 MEMORY_WINDOW = 1000
 
