@@ -53,12 +53,13 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--n-process", type=int, default=2, help="also time this many processes (1: skip)")
+    parser.add_argument("--fast", action="store_true", help="claimx without the entity recogniser")
     args = parser.parse_args()
 
     model = choose_model(args.model)
     name, texts = corpus(args.docs)
     bare = spacy.load(model)
-    nlp = claimx.load(model)
+    nlp = claimx.load(model, fast=args.fast)
     chars = sum(map(len, texts))
 
     def run_bare() -> None:
@@ -77,7 +78,8 @@ def main() -> None:
         claimx_times.append(c)
         ratios.append(b / c)
     ratio = statistics.median(ratios)
-    print(f"model {model}; {len(texts)} {name} documents, {chars:,} characters; batch size {args.batch_size}")
+    print(f"model {model}{' (claimx fast: no NER; bare keeps it)' if args.fast else ''}; {len(texts)} {name} "
+          f"documents, {chars:,} characters; batch size {args.batch_size}")
     print(f"bare nlp.pipe      median {statistics.median(bare_times):.2f} s  ({chars / statistics.median(bare_times):,.0f} chars/s)")
     print(f"claimx.extract_many median {statistics.median(claimx_times):.2f} s  ({chars / statistics.median(claimx_times):,.0f} chars/s)")
     print(f"throughput ratio claimx / bare: {ratio:.3f} (median of {args.rounds} interleaved rounds; "

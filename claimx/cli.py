@@ -139,6 +139,7 @@ def extract(
     text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSONL records."),
     id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSONL records."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print no claim listing."),
+    fast: bool = typer.Option(False, "--fast", help="Skip the entity recogniser: ~1.8x faster, weaker names."),
 ) -> None:
     """Extract claims; list them, and write them, their graph or their view to each --output.
 
@@ -149,7 +150,7 @@ def extract(
     from claimx.loading import load
 
     targets = _targets(outputs, fmt)
-    nlp = _or_exit(lambda: load(model))
+    nlp = _or_exit(lambda: load(model, fast=fast))
     failures: list[str] = []
     listing = not quiet and (bool(outputs) or fmt in (None, "text"))
     stream = extract_many(_inputs(paths, failures, text_field, id_field), nlp=nlp, batch_size=batch_size,

@@ -86,7 +86,9 @@ class Resolver:
     # -- named entities -----------------------------------------------------------------
 
     def _index_names(self) -> None:
-        ents = [e for e in map(_last_line, [*self.doc.ents, *_unlabelled_people(self.doc)]) if e is not None]
+        recognised = self.doc.has_annotation("ENT_IOB")
+        found = _unlabelled_people(self.doc) if recognised else _names_from_parse(self.doc)
+        ents = [e for e in map(_last_line, [*self.doc.ents, *found]) if e is not None]
         ents.sort(key=lambda e: e.start)
         persons = [e for e in ents if e.label_ == "PERSON"]
         full_names: dict[str, list[tuple[int, str]]] = {}
@@ -339,6 +341,29 @@ def _unlabelled_people(doc: Doc) -> list[Span]:
             found.append(Span(doc, run[0].i, run[-1].i + 1, label="PERSON"))
         run = []
     return found
+
+
+def _names_from_parse(doc: Doc) -> list[Span]:
+    """Names for a pipeline with no entity recogniser: every run of proper nouns, a person when a
+    known first name leads it, a place when places.tsv knows it, an organisation otherwise."""
+    names, run = [], []
+    for tok in [*doc, None]:
+        if tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper():
+            run.append(tok)
+            continue
+        while run and _is_title(run[0]):
+            run.pop(0)
+        if run:
+            text = " ".join(t.lower_ for t in run)
+            if run[0].lower_ in lexicon.first_names() and len(run) > 1:
+                label = "PERSON"
+            elif text in lexicon.places():
+                label = "GPE"
+            else:
+                label = "ORG"
+            names.append(Span(doc, run[0].i, run[-1].i + 1, label=label))
+        run = []
+    return names
 
 
 def _looks_like_person(ent: Span) -> bool:

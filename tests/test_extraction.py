@@ -228,3 +228,11 @@ def test_extraction_many_keeps_the_vocabulary_flat(nlp, monkeypatch):
     results = list(claimx.extract_many(texts(60), nlp=nlp))
     assert len(results) == 60 and all(r.claims[0].speaker.name == "Ana Bell" for r in results)
     assert len(nlp.vocab.strings) - before < 200  # 60 × 20 new words would add ~1,200
+
+
+def test_extraction_fast_pipeline_skips_the_recogniser_and_still_resolves_names():
+    fast = claimx.load(fast=True)
+    assert "ner" in fast.disabled and fast.meta["claimx"]["fast"] is True
+    result = claimx.extract(ARTICLE, nlp=fast)
+    assert [c.speaker.name for c in result.claims if c.kind == "direct"] == ["Elena Ruiz", "Mark Obi"]
+    assert all(ARTICLE[c.content.start : c.content.end] == c.content.text for c in result.claims)
