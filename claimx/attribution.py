@@ -55,8 +55,8 @@ CONFIDENCE = {
 @dataclass(slots=True)
 class Attribution:
     """One claim before its speaker is resolved. Offsets: `parts` in characters, `cue` and
-    `source` as token spans [start, end). `follows` is the index of the attribution whose
-    speaker this one continues, when it has no source of its own."""
+    `source` as token spans [start, end). `follows` is the attribution whose speaker this one
+    continues, when it has no source of its own."""
 
     parts: list[tuple[int, int]]
     kind: str
@@ -64,7 +64,7 @@ class Attribution:
     rule: str
     cue: tuple[int, int] | None = None
     source: tuple[int, int] | None = None
-    follows: int | None = None
+    follows: Attribution | None = None
     quotes: list[int] = field(default_factory=list)
 
     @property
@@ -748,7 +748,7 @@ def _unclaimed_quotes(lay: _Layout, found: list[Attribution], claimed: dict[int,
             result[leader].parts.extend(parts)
             result[leader].quotes.extend(unit)
             continue
-        result.append(Attribution(parts, "direct", "claim", "follow-on", follows=last, quotes=list(unit)))
+        result.append(Attribution(parts, "direct", "claim", "follow-on", follows=result[last], quotes=list(unit)))
     return result
 
 
@@ -807,7 +807,7 @@ def _split_quote_leader(lay: _Layout, result: list[Attribution], qi: int) -> int
             return None
         if att.kind == "direct" and att.rule in ("tag", "inner-tag", "follow-on"):
             later = [a for a in result[k + 1 :] if not _in_relative_clause(lay, a)]
-            same = all(a.source == att.source and a.follows == att.follows for a in later)
+            same = all(a.source == att.source and a.follows is att.follows for a in later)
             return k if same else None
     return None
 

@@ -107,18 +107,20 @@ def _speakers(
     """Each attribution's speaker mention and entities (several for "X and Y said"); a follow-on
     quote shares its leader's."""
     result: list[tuple[Span, list[EntityRecord]] | None] = []
+    resolved: dict[int, tuple[Span, list[EntityRecord]]] = {}  # id(attribution) → its speaker
     previous: EntityRecord | None = None
     outer_end = -1  # the end of the last claim that was not nested in another
     for att in attributions:
         nested = att.end <= outer_end
         outer_end = max(outer_end, att.end)
-        pair = None
-        if att.source is not None:
-            mention = doc[att.source[0] : att.source[1]]
-            records = resolver.resolve_all(mention, previous)
-            pair = (_span(text, mention.start_char, mention.end_char), records)
-        elif att.follows is not None:
-            pair = result[att.follows]
+        leader = att
+        while leader.source is None and leader.follows is not None:
+            leader = leader.follows  # a follow-on quote speaks for its leader's speaker
+        pair = resolved.get(id(leader))
+        if pair is None and leader.source is not None:  # the leader may have been filtered out
+            mention = doc[leader.source[0] : leader.source[1]]
+            pair = (_span(text, mention.start_char, mention.end_char), resolver.resolve_all(mention, previous))
+            resolved[id(leader)] = pair
         if pair is not None and not nested:  # the speaker of a nested claim is not the salient one
             previous = pair[1][0] if len(pair[1]) == 1 else None
         result.append(pair)

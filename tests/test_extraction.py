@@ -236,3 +236,12 @@ def test_extraction_fast_pipeline_skips_the_recogniser_and_still_resolves_names(
     result = claimx.extract(ARTICLE, nlp=fast)
     assert [c.speaker.name for c in result.claims if c.kind == "direct"] == ["Elena Ruiz", "Mark Obi"]
     assert all(ARTICLE[c.content.start : c.content.end] == c.content.text for c in result.claims)
+
+
+def test_extraction_follow_on_keeps_its_speaker_when_other_claims_are_filtered():
+    text = ("It was announced that the plant will close.\n\n"
+            "“We will rebuild,” Ana Bell said.\n\n“It will take a year.”")
+    strict = claimx.load(min_confidence=0.58)  # drops the passive (0.55), keeps the follow-on (0.6)
+    leader, follow_on = claimx.extract(text, nlp=strict).claims
+    assert (leader.content.text, follow_on.content.text) == ("We will rebuild,", "It will take a year.")
+    assert leader.speaker.name.endswith("Bell") and follow_on.speaker == leader.speaker
