@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from claimx.errors import InputError, bad_gold
-from claimx.models import Claim, Extraction, Kind
+from claimx.models import Claim, Extraction, FrozenModel, Kind
 
 KINDS: tuple[Kind, ...] = ("direct", "indirect", "mixed")
 EXCERPT_CHARS = 160
@@ -30,11 +30,7 @@ EXCERPT_CHARS = 160
 # --------------------------------------------------------------------------- normalised gold
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class GoldAttribution(_Frozen):
+class GoldAttribution(FrozenModel):
     """One gold attribution in the shape both formats share.
 
     `judge` says how the speaker is checked: "mention" (PolNeAR) compares `speaker` (a character
@@ -55,7 +51,7 @@ class GoldAttribution(_Frozen):
     targets: tuple[str, ...] | None = None
 
 
-class GoldDoc(_Frozen):
+class GoldDoc(FrozenModel):
     """One article and its gold attributions."""
 
     id: str
@@ -231,7 +227,7 @@ def _read_seeds(records: Sequence[tuple[_Where, dict[str, Any]]], folder: Path) 
 # --------------------------------------------------------------------------- report
 
 
-class PRF(_Frozen):
+class PRF(FrozenModel):
     """Precision, recall and F1 (0.0 where a denominator is empty)."""
 
     precision: float
@@ -239,7 +235,7 @@ class PRF(_Frozen):
     f1: float
 
 
-class Scores(_Frozen):
+class Scores(FrozenModel):
     """Detection and attribution scores over one group of gold and predicted claims.
 
     `n_gold` counts required gold attributions; `n_pred` predicted claims, less those that cover
@@ -252,14 +248,14 @@ class Scores(_Frozen):
     attribution: PRF
 
 
-class PredictedSpeaker(_Frozen):
+class PredictedSpeaker(FrozenModel):
     """The speaker of a claim that covered a gold attribution; None fields mean no speaker."""
 
     mention: str | None
     name: str | None
 
 
-class Miss(_Frozen):
+class Miss(FrozenModel):
     """A required gold attribution that no claim attributed correctly.
 
     `predicted` lists the speakers of the claims that covered it; empty when it was not detected.
@@ -277,7 +273,7 @@ class Miss(_Frozen):
     predicted: tuple[PredictedSpeaker, ...] = ()
 
 
-class FalsePositive(_Frozen):
+class FalsePositive(FrozenModel):
     """A predicted claim that covers no gold attribution."""
 
     doc_id: str
@@ -290,7 +286,7 @@ class FalsePositive(_Frozen):
     speaker_name: str | None
 
 
-class Report(_Frozen):
+class Report(FrozenModel):
     """The result of scoring: overall and per-kind scores, target recall, misses, false positives.
 
     `target_recall` is the share of gold target names found among the targets of the best covering

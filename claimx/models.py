@@ -19,11 +19,13 @@ Act = Literal[
 EntityKind = Literal["person", "organization", "place", "group", "unnamed", "unknown"]
 
 
-class _Frozen(BaseModel):
+class FrozenModel(BaseModel):
+    """Frozen, strict: the base of every claimx model."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Span(_Frozen):
+class Span(FrozenModel):
     """A stretch of the input text, by character offsets."""
 
     start: int = Field(ge=0)
@@ -37,14 +39,14 @@ class Span(_Frozen):
         return self
 
 
-class EntityRef(_Frozen):
+class EntityRef(FrozenModel):
     """A pointer to an entity of the same extraction: its id and canonical name."""
 
     id: str
     name: str
 
 
-class Speaker(_Frozen):
+class Speaker(FrozenModel):
     """Who made a claim: the surface mention and the entity it resolves to.
 
     Several speakers ("the mayor and the governor insisted") share one mention; `name` joins
@@ -57,7 +59,7 @@ class Speaker(_Frozen):
     entity_ids: tuple[str, ...] = ()
 
 
-class Entity(_Frozen):
+class Entity(FrozenModel):
     """A person, organisation, place, group or unnamed source seen in the text."""
 
     id: str
@@ -66,7 +68,7 @@ class Entity(_Frozen):
     aliases: tuple[str, ...] = ()
 
 
-class Claim(_Frozen):
+class Claim(FrozenModel):
     """One attributed statement.
 
     `content` is the whole claim; for a quote interrupted by its speech tag ("…," he said, "…")
@@ -86,7 +88,7 @@ class Claim(_Frozen):
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
-class Extraction(_Frozen):
+class Extraction(FrozenModel):
     """Everything claimx found in one text."""
 
     text: str
