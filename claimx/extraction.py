@@ -32,7 +32,8 @@ def extract(text: str, nlp: Language | None = None, *, doc_id: str | None = None
     if not text.strip():
         return Extraction(text=text, doc_id=doc_id)
     nlp = pipeline(nlp)
-    return _finish(nlp, _parse(nlp, clean(text)), text, doc_id)
+    cleaned = clean(text)
+    return _finish(nlp, _parse(nlp, cleaned), text, doc_id, cleaned)
 
 
 def extract_many(
@@ -49,12 +50,13 @@ def extract_many(
     """
     nlp = pipeline(nlp)
 
-    def feed() -> Iterator[tuple[str, tuple[str, str | None, bool]]]:
+    def feed() -> Iterator[tuple[str, tuple[str, str | None, bool, str | None]]]:
         for index, item in enumerate(texts):
             text, doc_id = _unpack(item, index)
             cleaned = clean(text)
             skip = len(cleaned) > nlp.max_length or not cleaned.strip()
-            yield ("" if skip else cleaned), (text, doc_id, skip)
+            # the cleaned text travels along only when it differs from the caller's (rarely)
+            yield ("" if skip else cleaned), (text, doc_id, skip, None if cleaned == text else cleaned)
 
     if n_process > 1:
         yield from _in_processes(nlp, feed(), batch_size, n_process)
@@ -69,11 +71,11 @@ def _results(nlp: Language, items, batch_size: int, n_process: int) -> Iterator[
     # takes the round trip through the Doc's plain-data store that other processes need.
     direct = [name for name in nlp.pipe_names if _is_claimx(nlp, name)] if n_process == 1 else []
     docs = nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process, disable=direct)
-    for doc, (text, doc_id, skipped) in docs:
+    for doc, (text, doc_id, skipped, cleaned) in docs:
         if skipped:  # empty, or too long for one parse: handled whole, in its place
             yield extract(text, nlp, doc_id=doc_id)
         else:
-            yield _finish(nlp, doc, text, doc_id)
+            yield _finish(nlp, doc, text, doc_id, text if cleaned is None else cleaned)
 
 
 def _in_processes(nlp: Language, items, batch_size: int, n_process: int) -> Iterator[Extraction]:
@@ -156,14 +158,14 @@ def _is_claimx(nlp: Language, name: str) -> bool:
     return nlp.get_pipe_meta(name).factory == "claimx"
 
 
-def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None) -> Extraction:
+def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None, cleaned: str) -> Extraction:
+    """The Extraction of a parsed Doc, whose text is `cleaned` (clean(text)), in `text`'s terms."""
     from claimx.component import analyse
 
     result = doc._.claimx if doc.has_extension("claimx_data") and doc._.claimx_data is not None else None
     if result is None:
         config = next((nlp.get_pipe(n) for n in nlp.pipe_names if _is_claimx(nlp, n)), None)
-        # the Doc was made from clean(text), whole or in chunks: its text is that string
-        result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0), text=clean(text))
+        result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0), text=cleaned)
     if result.text != text:
         result = _rebase(result, text)
     return result.model_copy(update={"doc_id": doc_id}) if doc_id is not None else result
