@@ -323,10 +323,13 @@ def _governs(head: Token, tok: Token) -> bool:
 
 def _has_own_content(lay: _Layout, verb: Token) -> bool:
     """A verb that reports a clause outside the quote, in its own paragraph, is not that quote's
-    tag. (A clause in another paragraph is a parse running over a heading.)"""
+    tag. (A clause in another paragraph is a parse running over a heading, and one set off by a
+    comma after the verb is a parse running into a relative clause: "said of X, whose Y moved".)"""
     para = lay.paragraph(verb.idx)
+    doc = verb.doc
     return any(
         child.dep_ == "ccomp" and lay.paragraph(child.idx) == para and not lay.in_quote(child.i)
+        and not any(doc[k].text == "," for k in range(verb.i + 1, child.left_edge.i))
         for child in verb.children
     )
 
@@ -474,7 +477,9 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
         return _held_statement(lay, cue, claimed)
     if cue.raising:
         return _raised(lay, cue, claimed)
-    clause = next((c for c in head.children if c.dep_ == "ccomp"), None)
+    # a clause after the verb wins over one before it, which the parser may have hung there
+    # from an opening phrase ("Regarding the claim that X, she recalled that Y")
+    clause = max((c for c in head.children if c.dep_ == "ccomp"), key=lambda c: c.i > head.i, default=None)
     if cue.form == "adjective":  # "are suspicious that …": the clause may hang from either word
         clause = clause or next((c for c in doc[cue.start].children if c.dep_ == "ccomp"), None)
         if clause is None:
@@ -483,13 +488,18 @@ def _reported(lay: _Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attrib
         tokens, rule = _clause_content(lay, head, clause), "reported"
     elif infinitive := _infinitive_content(head):
         tokens, rule = infinitive, "infinitive"
+    elif stray := _stray_clause(head):
+        tokens, rule = stray, "reported"
     else:
         tokens, rule = _object_content(head) or prep_content(head), "object"
+    passive = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+    refers_back = passive is not None and passive.lower_ in ("this", "that", "it")
+    if refers_back and rule == "object":
+        tokens = []  # "This was said to reporters the spokesman X": a translated passive's agent
     inside = {t.i for t in tokens}
     allowed = lay.speaker_ok(head)
     source = source_of(head, lambda tok: allowed(tok) and tok.i not in inside)
-    passive = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
-    if passive is not None and passive.lower_ in ("this", "that", "it") and not tokens:
+    if refers_back and not tokens:
         tokens = _previous_sentence(lay, head)  # "This was stated by the minister."
         return None if source is None or not tokens else _reported_claim(
             lay, cue, tokens, source, "passive", claimed, hull=True, skip_source=False
@@ -545,6 +555,23 @@ def _clause_content(lay: _Layout, verb: Token, clause: Token) -> list[Token]:
             stop = min([tok.i] + [c.left_edge.i for c in tok.children if c.dep_ in SUBJECTS])
             return [t for t in verb.sent if clause.left_edge.i <= t.i < stop]
     return [t for t in verb.sent if t.i >= clause.left_edge.i]
+
+
+def _stray_clause(verb: Token) -> list[Token]:
+    """A clause right after a verb of saying that the parser hung elsewhere: in "While officials
+    state the aim is X, they will meet", "state" is read as a modifier of "is". The clause is the
+    verb whose subject starts right after the cue, from that subject on."""
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp", "prep") and c.i > verb.i for c in verb.children):
+        return []
+    start = verb.i + 1
+    if start < len(verb.doc) and verb.doc[start].lower_ == "that":
+        start += 1
+    for tok in verb.sent:
+        if tok.i > verb.i and tok.pos_ in ("VERB", "AUX") and not _governs(verb, tok) and any(
+            c.dep_ in SUBJECTS and c.left_edge.i == start for c in tok.children
+        ):
+            return [t for t in tok.subtree if t.i >= start]
+    return []
 
 
 def _previous_sentence(lay: _Layout, verb: Token) -> list[Token]:

@@ -51,7 +51,7 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
         stranded = verb.doc[verb.i - 1] if verb.i > 0 else None
         if verb.dep_ == "conj" and stranded is not None and stranded.dep_ == "conj" and stranded.head.i < stranded.i \
                 and stranded.pos_ in ("NOUN", "PROPN") and speaker_like(stranded) and verb == own:
-            return stranded  # "backs the treaty and Sweden demands …": the parser hung Sweden on "treaty"
+            return stranded  # "endorses the treaty and Sweden demands …": the parser hung Sweden on "treaty"
         inherits = verb.dep_ in _INHERITS_SUBJECT and verb.head != verb
         if inherits and verb.head.pos_ in ("VERB", "AUX"):
             verb = _governor(verb)  # "continue to accuse", "…, saying": the governing verb's subject
@@ -79,11 +79,15 @@ def _governor(verb: Token) -> Token:
 
 def _inverted_speaker(verb: Token, speaker_like: Callable[[Token], bool]) -> Token | None:
     """The speaker after its verb ("said X", "assured reporters X"), a person first. The parser
-    may hang it on the audience as an apposition ("said journalists the press secretary X")."""
+    may hang it on the audience, as an apposition ("said journalists the press secretary X",
+    "stated to journalists X") or as a second object of its preposition."""
     addressees = lexicon.addressee_nouns()
     after = [c for c in verb.children if c.i > verb.i and c.dep_ in _AFTER_NOMINALS and speaker_like(c)]
-    after += [
-        a for c in verb.children if c.i > verb.i and c.lemma_.lower() in addressees
-        for a in c.children if a.dep_ == "appos" and speaker_like(a)
-    ]
+    audiences = [c for c in verb.children if c.i > verb.i and c.lemma_.lower() in addressees]
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.i > verb.i):
+        objects = [o for o in prep.children if o.dep_ == "pobj"]
+        if objects and objects[0].lemma_.lower() in addressees:
+            audiences.append(objects[0])
+            after += [o for o in objects[1:] if speaker_like(o)]
+    after += [a for c in audiences for a in c.children if a.dep_ == "appos" and speaker_like(a)]
     return max(after, key=lambda c: (c.ent_type_ == "PERSON", c.pos_ == "PROPN", -c.i), default=None)
