@@ -38,7 +38,7 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None and allowed(pobj):
                     return pobj
-        subjects = [c for c in verb.children if c.dep_ in SUBJECTS and allowed(c)]
+        subjects = [c for c in verb.children if c.dep_ in SUBJECTS and allowed(c) and not _trailing_place(c)]
         before = [c for c in subjects if c.i < verb.i]
         if before and before[0].dep_ != "nsubjpass":
             subject = before[0]
@@ -66,6 +66,20 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
             continue
         return None
     return None
+
+
+def _trailing_place(tok: Token) -> bool:
+    """The country closing a place name, read as the subject: in "fighters in Latakia, Syria
+    claim", "Syria" follows a place inside a noun phrase that itself hangs on the verb."""
+    doc, verb = tok.doc, tok.head
+    if not (tok.pos_ == "PROPN" and tok.i >= 2 and doc[tok.i - 1].text == "," and doc[tok.i - 2].pos_ == "PROPN"):
+        return False
+    place = doc[tok.i - 2]
+    return any(
+        c.i < place.i and c.pos_ in ("NOUN", "PROPN") and c.dep_ in _BEFORE_NOMINALS | SUBJECTS
+        and c.left_edge.i <= place.i <= c.right_edge.i and c.i != place.i
+        for c in verb.children
+    )
 
 
 def _governor(verb: Token) -> Token:

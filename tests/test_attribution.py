@@ -596,3 +596,37 @@ def test_attribution_translated_passive_names_its_agent_without_by(extract, text
     claim = only_claim(extract(text))
     assert_claim(claim, content=content, kind="indirect", speaker=speaker)
     assert claim.confidence == pytest.approx(0.55)
+
+
+def test_attribution_country_closing_a_place_name_is_not_the_speaker(nlp):
+    # the parser read "Norway" as the subject; the fighters, with their place, are the speakers
+    from claimx.component import analyse
+
+    text = "Local guides in the fjord villages near Bergen, Norway claim to have seen the whale."
+    doc = parsed(nlp, text, """
+        Local 1 amod ADJ local
+        guides 10 dep NOUN guide
+        in 1 prep ADP in
+        the 5 det DET the
+        fjord 5 compound NOUN fjord
+        villages 2 pobj NOUN village
+        near 5 prep ADP near
+        Bergen 6 pobj PROPN Bergen
+        , 10 punct PUNCT ,
+        Norway 10 nsubj PROPN Norway
+        claim 10 ROOT VERB claim
+        to 13 aux PART to
+        have 13 aux AUX have
+        seen 10 xcomp VERB see
+        the 15 det DET the
+        whale 13 dobj NOUN whale
+        . 10 punct PUNCT .
+    """)
+    claim = only_claim(analyse(doc))
+    assert claim.content.text == "to have seen the whale"
+    assert claim.speaker.mention.text == "Local guides in the fjord villages near Bergen"
+
+
+def test_attribution_place_before_the_subject_is_not_a_trailing_place(extract):
+    claim = only_claim(extract("In Bergen, Larsen said the harbour was full."))
+    assert_claim(claim, content="the harbour was full", kind="indirect", speaker="Larsen")
