@@ -25,18 +25,46 @@ SEPARATOR = "; "  # joins list values (aliases, documents) into one string
 def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
     """One graph over many documents. A document is named by its `doc_id`, else `doc<N>`."""
     docs = [(extraction.doc_id or f"doc{n}", extraction) for n, extraction in enumerate(extractions)]
-    node_of = _entity_nodes(docs)
-    graph = nx.MultiDiGraph()
-    aliases: dict[str, list[str]] = defaultdict(list)
-    in_docs: dict[str, list[str]] = defaultdict(list)
-    for doc, extraction in docs:
+    return finish_graph(partial_graph(docs, full_names(docs)))
+
+
+# A corpus too large for one process is built in parts, with the same code as build_graph:
+# full_names of every part, merged (the surname rule is decided corpus-wide); a partial_graph of
+# each part under those names; merge_graphs over the parts in corpus order; finish_graph.
+
+
+def full_names(docs: Iterable[tuple[str, Extraction]]) -> dict[str, set[str]]:
+    """Surname → the full person names of the corpus it may stand for, casefolded."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for _, extraction in docs:
         for entity in extraction.entities:
-            node = node_of[doc, entity.id]
+            if entity.kind == "person" and " " in entity.name:
+                names[entity.name.split()[-1].casefold()].add(entity.name.casefold())
+    return dict(names)
+
+
+def merge_full_names(parts: Iterable[dict[str, set[str]]]) -> dict[str, set[str]]:
+    """The full names of a corpus from those of its parts."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for part in parts:
+        for surname, full in part.items():
+            names[surname] |= full
+    return dict(names)
+
+
+def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[str]]) -> nx.MultiDiGraph:
+    """The graph of some named documents of a corpus whose `full_names` are `names`. An entity's
+    `aliases` and `docs` are still ordered sets (dicts), so that parts merge exactly."""
+    graph = nx.MultiDiGraph()
+    for doc, extraction in docs:
+        node_of = {entity.id: _node(entity, doc, names) for entity in extraction.entities}
+        for entity in extraction.entities:
+            node = node_of[entity.id]
             if node not in graph:
-                graph.add_node(node, type="entity", name=entity.name, kind=entity.kind, mentions=0)
-            aliases[node] += [a for a in entity.aliases if a not in aliases[node]]
-            if doc not in in_docs[node]:
-                in_docs[node].append(doc)
+                graph.add_node(node, type="entity", name=entity.name, kind=entity.kind, mentions=0,
+                               aliases={}, docs={})
+            graph.nodes[node]["aliases"].update(dict.fromkeys(entity.aliases))
+            graph.nodes[node]["docs"][doc] = None
         for claim in extraction.claims:
             node = f"claim:{doc}:{claim.id}"
             graph.add_node(
@@ -46,32 +74,43 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
             )
             speakers = () if claim.speaker is None else claim.speaker.entity_ids or (claim.speaker.entity_id,)
             for entity_id in speakers:
-                if (doc, entity_id) in node_of:
-                    graph.nodes[node_of[doc, entity_id]]["mentions"] += 1
-                    graph.add_edge(node_of[doc, entity_id], node, key="said", type="said")
+                if entity_id in node_of:
+                    graph.nodes[node_of[entity_id]]["mentions"] += 1
+                    graph.add_edge(node_of[entity_id], node, key="said", type="said")
             for target in claim.targets:
-                if (doc, target.id) in node_of:
-                    graph.nodes[node_of[doc, target.id]]["mentions"] += 1
-                    graph.add_edge(node, node_of[doc, target.id], key=f"about:{target.id}", type="about")
-    for node, names in aliases.items():
-        graph.nodes[node]["aliases"] = SEPARATOR.join(names)
-        graph.nodes[node]["docs"] = SEPARATOR.join(in_docs[node])
-        graph.nodes[node]["n_docs"] = len(in_docs[node])
+                if target.id in node_of:
+                    graph.nodes[node_of[target.id]]["mentions"] += 1
+                    graph.add_edge(node, node_of[target.id], key=f"about:{target.id}", type="about")
     return graph
 
 
-def _entity_nodes(docs: list[tuple[str, Extraction]]) -> dict[tuple[str, str], str]:
-    """The graph node of each (document, entity id)."""
-    full_names: dict[str, set[str]] = defaultdict(set)  # surname → full person names
-    for _, extraction in docs:
-        for entity in extraction.entities:
-            if entity.kind == "person" and " " in entity.name:
-                full_names[entity.name.split()[-1].casefold()].add(entity.name.casefold())
-    nodes = {}
-    for doc, extraction in docs:
-        for entity in extraction.entities:
-            nodes[doc, entity.id] = _node(entity, doc, full_names)
-    return nodes
+def merge_graphs(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
+    """Partial graphs of consecutive parts of a corpus, in corpus order, as one partial graph:
+    what `partial_graph` gives for the whole corpus. The inputs are not changed."""
+    merged = nx.MultiDiGraph()
+    for graph in graphs:
+        for node, data in graph.nodes(data=True):
+            if node not in merged:
+                merged.add_node(node, **{k: dict(v) if isinstance(v, dict) else v for k, v in data.items()})
+            elif data["type"] == "entity":  # the first part to name an entity gives its name and kind
+                mine = merged.nodes[node]
+                mine["mentions"] += data["mentions"]
+                mine["aliases"].update(data["aliases"])
+                mine["docs"].update(data["docs"])
+            else:
+                merged.nodes[node].update(data)
+        merged.add_edges_from(graph.edges(keys=True, data=True))
+    return merged
+
+
+def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A partial graph made final, in place: aliases and documents joined into strings, `n_docs`."""
+    for _, data in graph.nodes(data=True):
+        if data["type"] == "entity":
+            data["n_docs"] = len(data["docs"])
+            data["aliases"] = SEPARATOR.join(data["aliases"])
+            data["docs"] = SEPARATOR.join(data["docs"])
+    return graph
 
 
 def _node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
