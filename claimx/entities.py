@@ -97,8 +97,9 @@ class Resolver:
             words = _name_words(ent)
             if words:
                 cleaned[ent.start] = words
-                if len(words) > 1:
-                    full_names.setdefault(words[-1].lower(), []).append((ent.start_char, " ".join(words)))
+                if len(words) > 1:  # the surname, and its last part: "al-Assad" and "Assad"
+                    for surname in {words[-1].lower(), words[-1].rsplit("-", 1)[-1].lower()}:
+                        full_names.setdefault(surname, []).append((ent.start_char, " ".join(words)))
         self._full_names = full_names
         for ent in ents:
             kind = _KIND_OF_LABEL.get(ent.label_)
@@ -403,11 +404,20 @@ def _is_title(tok: Token) -> bool:
 
 
 def _name_words(ent: Span) -> list[str]:
-    """A person's name without titles, possessive endings or edge punctuation."""
-    words = [t for t in ent if not t.is_punct and t.text not in _POSSESSIVE]
-    while len(words) > 1 and (words[0].lower_ in _DETERMINERS or _is_title(words[0])):
+    """A person's name as written, word by word ("al-Assad" is one word), without titles,
+    possessive endings or punctuation between words."""
+    groups: list[list[Token]] = []
+    for tok in ent:
+        if tok.text in _POSSESSIVE:
+            continue
+        if groups and not tok.doc[tok.i - 1].whitespace_ and tok.i - 1 == groups[-1][-1].i:
+            groups[-1].append(tok)
+        else:
+            groups.append([tok])
+    words = [g for g in ([t for t in group] for group in groups) if not all(t.is_punct for t in g)]
+    while len(words) > 1 and len(words[0]) == 1 and (words[0][0].lower_ in _DETERMINERS or _is_title(words[0][0])):
         words = words[1:]
-    return [w.text for w in words]
+    return ["".join(t.text for t in word).strip("-.,") or word[0].text for word in words]
 
 
 def _strip_determiner(span: Span) -> str:

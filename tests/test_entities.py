@@ -28,6 +28,13 @@ def test_entities_surname_resolves_to_earlier_full_name(extract):
     assert result.entity(speaker.entity_id).kind == "person"
 
 
+def test_entities_hyphenated_names_keep_their_hyphen_and_their_last_part_links(extract):
+    text = ("Prime Minister Leila al-Hadi arrived in the capital on Monday.\n\n"
+            "“The new railway will be finished by spring,” Hadi said.")
+    speaker = speaker_of(extract(text), "The new railway")
+    assert (speaker.mention.text, speaker.name) == ("Hadi", "Leila al-Hadi")
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
