@@ -12,6 +12,11 @@ class ClaimxError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"[{code}] {message}")
         self.code = code
+        self.message = message
+
+    def __reduce__(self) -> tuple:
+        """Rebuilt from code and message, so the error crosses to and from worker processes."""
+        return self.__class__, (self.code, self.message)
 
 
 class ClaimxTypeError(ClaimxError, TypeError):
@@ -28,6 +33,10 @@ class InputError(ClaimxError, ValueError):
 
 def not_text(value: object, where: str = "text") -> ClaimxTypeError:
     return ClaimxTypeError("E001", f"{where} must be str, not {type(value).__name__}")
+
+
+def no_text_field(field: str) -> ClaimxTypeError:
+    return ClaimxTypeError("E001", f"the record has no {field!r} field holding its text")
 
 
 def model_not_found(name: str, reason: str) -> ModelNotFoundError:
@@ -54,3 +63,19 @@ def bad_gold(path: str, line: int, reason: str) -> InputError:
 
 def bad_record(path: str, line: int, reason: str) -> InputError:
     return InputError("E110", f"{path} line {line}: {reason}")
+
+
+def needs_extra(what: str, missing: str, extra: str) -> ClaimxError:
+    return ClaimxError("E130", f"{what} needs {missing}: pip install \"claimx[{extra}]\"")
+
+
+def folder_not_empty(path: str) -> InputError:
+    return InputError("E131", f"{path} already holds claimx partitions; write to a new or empty folder")
+
+
+def no_cluster(address: str, reason: str) -> ClaimxError:
+    return ClaimxError("E132", f"cannot reach the Dask scheduler at {address}: {reason}")
+
+
+def extraction_failed(doc_id: str, exc: BaseException) -> ClaimxError:
+    return ClaimxError("E140", f"document {doc_id!r} failed: {type(exc).__name__}: {exc}")

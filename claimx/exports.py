@@ -16,6 +16,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -43,11 +44,21 @@ def write_text(path: str | os.PathLike, write: Callable[[IO[str]], None]) -> Pat
         write(sys.stdout)
         sys.stdout.flush()
         return None
+    with atomic_open(path, "w") as stream:
+        write(stream)
+    return Path(path)
+
+
+@contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
+    """A stream ("w": UTF-8 text, "wb": bytes) to a temporary file beside `path` that replaces
+    `path` only once the block ends without error, with the permissions a new file normally gets.
+    Writing the same path again, as a retried task does, leaves one whole file."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            write(stream)
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as stream:
+            yield stream
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
@@ -55,13 +66,17 @@ def write_text(path: str | os.PathLike, write: Callable[[IO[str]], None]) -> Pat
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
-def _json_text(data: Any, **options: Any) -> str:
+def json_text(data: Any, **options: Any) -> str:
     """JSON that any UTF-8 reader accepts: a lone surrogate is written as its \\uXXXX escape."""
     text = json.dumps(data, ensure_ascii=False, **options)
     return text.encode("utf-8", "backslashreplace").decode("utf-8") if _SURROGATE.search(text) else text
+
+
+def without_surrogates(text: str) -> str:
+    """`text` as valid UTF-8, for formats with no escapes (CSV, Parquet): a lone surrogate becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
@@ -77,7 +92,7 @@ def write_gexf(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
 def write_json(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
     """networkx node-link JSON ("nodes" and "edges")."""
     data = nx.node_link_data(graph, edges="edges")
-    return write_text(path, lambda out: out.write(_json_text(data, indent=1) + "\n"))
+    return write_text(path, lambda out: out.write(json_text(data, indent=1) + "\n"))
 
 
 def write_jsonl(extractions: Iterable[Extraction], path: str | os.PathLike, *, text: bool = False) -> Path | None:
@@ -86,7 +101,7 @@ def write_jsonl(extractions: Iterable[Extraction], path: str | os.PathLike, *, t
 
     def write(out: IO[str]) -> None:
         for extraction in extractions:
-            out.write(_json_text(extraction.model_dump(mode="json", exclude=exclude)) + "\n")
+            out.write(json_text(extraction.model_dump(mode="json", exclude=exclude)) + "\n")
 
     return write_text(path, write)
 
@@ -95,12 +110,12 @@ def write_documents_json(extractions: Iterable[Extraction], path: str | os.PathL
     """The documents as one JSON array, as `write_jsonl` writes them line by line."""
     exclude = None if text else {"text"}
     docs = [extraction.model_dump(mode="json", exclude=exclude) for extraction in extractions]
-    return write_text(path, lambda out: out.write(_json_text(docs, indent=1) + "\n"))
+    return write_text(path, lambda out: out.write(json_text(docs, indent=1) + "\n"))
 
 
 def write_claims_jsonl(extractions: Iterable[Extraction], path: str | os.PathLike) -> Path | None:
     """One line per claim, flat: see `claim_rows`."""
-    return write_text(path, lambda out: out.writelines(_json_text(row) + "\n" for row in claim_rows(extractions)))
+    return write_text(path, lambda out: out.writelines(json_text(row) + "\n" for row in claim_rows(extractions)))
 
 
 def write_claims_csv(extractions: Iterable[Extraction], path: str | os.PathLike) -> Path | None:
@@ -111,7 +126,7 @@ def write_claims_csv(extractions: Iterable[Extraction], path: str | os.PathLike)
         writer = csv.DictWriter(out, fieldnames=CLAIM_FIELDS)
         writer.writeheader()
         for row in claim_rows(extractions):
-            writer.writerow({k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in row.items()})
+            writer.writerow({k: without_surrogates(v) if isinstance(v, str) else v for k, v in row.items()})
 
     return write_text(path, write)
 
