@@ -74,7 +74,7 @@ def analyse(doc: Doc, *, min_confidence: float = 0.0, text: str | None = None) -
     ]
     resolver = Resolver(doc)
     speakers = _speakers(doc, text, attributions, resolver)
-    targets = [find_targets(doc, a, resolver) for a in attributions]
+    targets = [find_targets(doc, a, resolver, pair[1] if pair else ()) for a, pair in zip(attributions, speakers)]
 
     referenced = {rec.key: rec for pair in speakers if pair is not None for rec in pair[1]}
     for found in targets:

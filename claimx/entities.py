@@ -319,6 +319,17 @@ class Resolver:
         record.saw(mention.text, mention.start_char)
         return record
 
+    def referent(self, pronoun: Token) -> EntityRecord | None:
+        """The person a gendered third-person pronoun ("he", "her") stands for, read-only: the
+        nearest person of its gender named within the last few paragraphs. "it" and "they" are
+        left alone: in news they stand for things and unnamed groups more often than for names."""
+        entry = lexicon.pronouns().get(pronoun.lower_)
+        if entry is None or entry.person != "3" or entry.number != "sg" or entry.gender not in ("m", "f"):
+            return None
+        at = pronoun.idx
+        record = self._nearest(self.person_mentions, at, entry.gender)
+        return record if record is not None and record.last_seen(at) > at - _RECENT_CHARS else None
+
     def named_in(self, start: int, end: int) -> list[EntityRecord]:
         """The named entities mentioned between two character offsets, in order, once each."""
         seen: dict[str, EntityRecord] = {}

@@ -1,10 +1,13 @@
 """Targets: whom each claim is about.
 
-The named entities in a claim's content, and the object of "said of X" / "spoke about X" on its
-cue. The speaker is not a target of their own claim unless the content names them.
+The named entities in a claim's content, the named entities its third-person pronouns stand for,
+and the object of "said of X" / "spoke about X" on its cue. The speaker is not a target of their
+own claim unless the content names them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
@@ -14,8 +17,11 @@ from claimx.entities import EntityRecord, Resolver
 _ABOUT = frozenset({"of", "about"})
 
 
-def find_targets(doc: Doc, att: Attribution, resolver: Resolver) -> list[EntityRecord]:
-    """The entities a claim is about, in order of first mention, once each."""
+def find_targets(
+    doc: Doc, att: Attribution, resolver: Resolver, speakers: Sequence[EntityRecord] = ()
+) -> list[EntityRecord]:
+    """The entities a claim is about, in order of first mention, once each. A pronoun standing
+    for one of the claim's `speakers` ("he said he would") does not make them a target."""
     spans = list(att.parts)
     if att.cue is not None:
         cue = doc[att.cue[0]]
@@ -26,4 +32,9 @@ def find_targets(doc: Doc, att: Attribution, resolver: Resolver) -> list[EntityR
     for start, end in spans:
         for record in resolver.named_in(start, end):
             found.setdefault(record.key, record)
-    return list(found.values())
+        content = doc.char_span(start, end, alignment_mode="contract")
+        for tok in content if content is not None else ():
+            record = resolver.referent(tok) if tok.pos_ == "PRON" else None
+            if record is not None and record not in speakers:
+                found.setdefault(record.key, record)
+    return sorted(found.values(), key=lambda r: r.first)

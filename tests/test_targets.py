@@ -15,3 +15,18 @@ def test_targets_point_into_entities(extract):
     result = extract("Ruiz said Sweden would object.")
     ids = {e.id: e.name for e in result.entities}
     assert all(ids[t.id] == t.name for c in result.claims for t in c.targets)
+
+
+def test_targets_gendered_pronoun_in_content_is_the_person_it_stands_for(extract):
+    text = ("Governor Maria Lind vetoed the budget on Friday.\n\n"
+            "Senator Peter Alm said she had ignored the farmers. Alm said he would appeal.")
+    result = extract(text)
+    targets = {c.content.text: [t.name for t in c.targets] for c in result.claims}
+    assert targets["she had ignored the farmers"] == ["Maria Lind"]
+    assert targets["he would appeal"] == []  # "he" is the speaker himself
+    assert [c.speaker.name for c in result.claims] == ["Peter Alm", "Peter Alm"]
+
+
+def test_targets_it_and_they_are_not_guessed(extract):
+    result = extract("Norway signed the pact. Sweden said they would regret it.")
+    assert [t.name for t in result.claims[0].targets] == []
