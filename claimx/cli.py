@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import Iterator, List, Optional
 
@@ -17,9 +19,11 @@ app = typer.Typer(
     add_completion=False,
 )
 
-# Output formats by name; a file's suffix names its format.
-FORMATS = ("text", "jsonl", "json", "csv", "graphml", "gexf", "html", "png", "svg")
+# Output formats by name; a file's suffix names its format. A folder output (an existing folder,
+# or a name ending in "/") holds tables of partitions in jsonl or parquet, written by Dask workers.
+FORMATS = ("text", "jsonl", "json", "csv", "graphml", "gexf", "html", "png", "svg", "parquet")
 _FILE_ONLY = frozenset({"png", "svg"})
+_TABLE_FORMATS = ("jsonl", "parquet")
 
 
 def _version(value: bool) -> None:
@@ -62,6 +66,9 @@ def _inputs(paths: List[str], failures: list[str], text_field: str = "text",
             if file.suffix.lower() in _RECORD_SUFFIXES:
                 yield from _records(file, failures, text_field, id_field)
                 continue
+            if file.suffix.lower() == ".parquet":
+                yield from _parquet_rows(file, failures, text_field, id_field)
+                continue
             try:
                 data = file.read_bytes()
             except OSError as exc:
@@ -95,13 +102,42 @@ def _records(file: Path, failures: list[str], text_field: str, id_field: str) ->
                 typer.echo(f"claimx: skipped {where}: invalid JSON ({exc.msg})", err=True)
                 failures.append(where)
                 continue
-            text = record.get(text_field) if isinstance(record, dict) else None
-            if not isinstance(text, str):
-                typer.echo(f"claimx: skipped {where}: no text in field {text_field!r}", err=True)
-                failures.append(where)
-                continue
-            doc_id = record.get(id_field)
-            yield text, where if doc_id is None else str(doc_id)
+            yield from _document(record, where, failures, text_field, id_field)
+
+
+def _document(record: object, where: str, failures: list[str], text_field: str,
+              id_field: str) -> Iterator[tuple[str, str]]:
+    """The (text, id) of a JSONL or Parquet record, named `where` when it has no id; a record
+    without text is reported and skipped."""
+    text = record.get(text_field) if isinstance(record, dict) else None
+    if not isinstance(text, str):
+        typer.echo(f"claimx: skipped {where}: no text in field {text_field!r}", err=True)
+        failures.append(where)
+        return
+    doc_id = record.get(id_field)
+    yield text, where if doc_id is None else str(doc_id)
+
+
+def _parquet_rows(file: Path, failures: list[str], text_field: str, id_field: str) -> Iterator[tuple[str, str]]:
+    """The documents of a Parquet file, read in row batches; a row with no text is reported by
+    its number (from 1) and skipped."""
+    from claimx import errors
+
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise errors.needs_extra("reading Parquet", "pyarrow", "dask") from exc
+    row = 0
+    try:
+        table = pq.ParquetFile(file)
+        columns = [c for c in (text_field, id_field) if c in table.schema_arrow.names]
+        for batch in table.iter_batches(columns=columns):
+            for record in batch.to_pylist():
+                row += 1
+                yield from _document(record, f"{file}:{row}", failures, text_field, id_field)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"claimx: skipped {file} from row {row + 1}: not readable as Parquet ({exc})", err=True)
+        failures.append(str(file))
 
 
 def _decode(data: bytes, name: str, failures: list[str]) -> str | None:
@@ -129,46 +165,75 @@ def _listing(result) -> str:
 @app.command()
 def extract(
     paths: List[str] = typer.Argument(..., help="Text files, folders of text files, or - for stdin."),
-    outputs: List[Path] = typer.Option(
-        [], "-o", "--output", help="Write results here; repeat for several files. The suffix names the format."
+    outputs: List[str] = typer.Option(
+        [], "-o", "--output",
+        help="Write results here; repeat for several. The suffix names the format; a folder (a name ending in /) "
+             "gets tables of partitions, written by Dask workers.",
     ),
     fmt: Optional[str] = typer.Option(None, "--format", help=f"Format of a single output: {', '.join(FORMATS)}."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name (default: see README)."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Documents per spaCy batch."),
     n_process: int = typer.Option(1, "--n-process", min=1),
-    text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSONL records."),
-    id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSONL records."),
+    text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSONL or Parquet records."),
+    id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSONL or Parquet records."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print no claim listing."),
     fast: bool = typer.Option(False, "--fast", help="Skip the entity recogniser: ~1.8x faster, weaker names."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Extract on the running Dask cluster at this address (tcp://host:8786)."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", min=1, help="Extract on a local Dask cluster of N single-thread worker processes."),
+    partition_size: int = typer.Option(64, "--partition-size", min=1, help="Documents per Dask task."),
 ) -> None:
     """Extract claims; list them, and write them, their graph or their view to each --output.
 
-    PATH is a text file, a folder of text files, a JSONL file of records (.jsonl), or - for
-    standard input. A single JSONL, CSV or text output is written as documents are read, so
-    memory stays flat over any number of them."""
-    from claimx.extraction import extract_many
-    from claimx.loading import load
-
+    PATH is a text file, a folder of text files, a JSONL (.jsonl) or Parquet (.parquet) file of
+    records, or - for standard input. A single JSONL, CSV or text output is written as documents
+    are read, so memory stays flat over any number of them. With --scheduler or --workers the
+    documents are extracted on Dask workers, and a folder output is written by them."""
     targets = _targets(outputs, fmt)
-    nlp = _or_exit(lambda: load(model, fast=fast))
+    folders = [(target, kind.split(":")[1]) for target, kind in targets if kind.startswith("folder:")]
+    files = [(target, kind) for target, kind in targets if not kind.startswith("folder:")]
+    on_dask = scheduler is not None or workers is not None
+    if scheduler is not None and workers is not None:
+        raise typer.BadParameter("use a running cluster or start one, not both", param_hint="--scheduler/--workers")
+    if on_dask and n_process > 1:
+        raise typer.BadParameter("on Dask, --workers sets the processes", param_hint="--n-process")
+    if folders and not on_dask:
+        raise typer.BadParameter("a folder output is written by Dask workers: add --workers N or --scheduler ADDRESS",
+                                 param_hint="--output")
+    if len(folders) > 1:
+        raise typer.BadParameter("one folder output at a time", param_hint="--output")
     failures: list[str] = []
-    listing = not quiet and (bool(outputs) or fmt in (None, "text"))
-    stream = extract_many(_inputs(paths, failures, text_field, id_field), nlp=nlp, batch_size=batch_size,
-                          n_process=n_process)
     seen = [0]
+    # a folder output keeps the results on the workers: nothing comes back to list
+    listing = not quiet and not folders and (bool(outputs) or fmt in (None, "text"))
+    inputs = _progress(_counted(_inputs(paths, failures, text_field, id_field), seen))
+    if on_dask:
+        cluster = _or_exit(lambda: import_module("claimx.cluster"))
+        folder, table_format = folders[0] if folders else (None, "jsonl")
+        if folder is not None:
+            folder = _or_exit(lambda: cluster.prepare_folder(folder, table_format))
+        stream = _on_dask(cluster, inputs, failures, scheduler=scheduler, workers=workers, folder=folder,
+                          format=table_format, keep=bool(files) or listing, partition_size=partition_size,
+                          model=model, fast=fast, batch_size=batch_size)
+    else:
+        from claimx.extraction import extract_many
+        from claimx.loading import load
+
+        nlp = _or_exit(lambda: load(model, fast=fast))
+        stream = extract_many(inputs, nlp=nlp, batch_size=batch_size, n_process=n_process)
 
     def results() -> Iterator:
-        for result in _progress(stream):
-            seen[0] += 1
+        for result in stream:
             if listing:
                 typer.echo(_listing(result))
             yield result
 
-    if len(targets) == 1 and targets[0][1] in _STREAMING:
-        _or_exit(lambda: _emit(results(), targets[0][1], targets[0][0]))
+    if len(files) == 1 and not folders and files[0][1] in _STREAMING:
+        _or_exit(lambda: _emit(results(), files[0][1], files[0][0]))
     else:
-        collected = list(results())
-        for target, kind in targets:
+        collected = _or_exit(lambda: list(results()))
+        for target, kind in files:
             _or_exit(lambda: _emit(collected, kind, target))
     for target, _ in targets:
         if target != "-":
@@ -177,6 +242,30 @@ def extract(
         typer.echo("claimx: no documents to read", err=True)
     if failures or not seen[0]:
         raise typer.Exit(code=1)
+
+
+def _counted(items: Iterator, seen: list[int]) -> Iterator:
+    for item in items:
+        seen[0] += 1
+        yield item
+
+
+def _on_dask(cluster, inputs: Iterator[tuple[str, str]], failures: list[str], *, scheduler: str | None,
+             workers: int | None, **settings) -> Iterator:
+    """The results of `inputs` extracted on a Dask cluster, in order; a document that failed is
+    reported with its id and reason, and counted as a failure."""
+    from claimx.models import Extraction
+
+    with cluster.connect(scheduler, workers) as client:
+        if "dashboard" in client.scheduler_info().get("services", {}):
+            typer.echo(f"claimx: progress on the Dask dashboard at {client.dashboard_link}", err=True)
+        for record in cluster.extract_stream(client, inputs, **settings):
+            if cluster.is_error(record):
+                typer.echo(f"claimx: failed {record['doc_id']}: [{record['error']['code']}] "
+                           f"{record['error']['message']}", err=True)
+                failures.append(record["doc_id"])
+            else:
+                yield Extraction.model_validate(record)
 
 
 def _progress(results: Iterator) -> Iterator:
@@ -197,28 +286,39 @@ def _or_exit(action):
         raise typer.Exit(code=2) from None
 
 
-def _targets(outputs: List[Path], fmt: Optional[str]) -> list[tuple[str, str]]:
-    """(destination, format) for every output: its format from --format or its suffix."""
+def _targets(outputs: List[str], fmt: Optional[str]) -> list[tuple[str, str]]:
+    """(destination, format) for every output: its format from --format or its suffix; a folder
+    output's is "folder:jsonl" or "folder:parquet"."""
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", param_hint="--format")
     if not outputs:
-        if fmt in _FILE_ONLY:
-            raise typer.BadParameter(f"{fmt} needs --output FILE", param_hint="--format")
+        if fmt in _FILE_ONLY or fmt == "parquet":
+            raise typer.BadParameter(f"{fmt} needs --output", param_hint="--format")
         return [] if fmt in (None, "text") else [("-", fmt)]
     if fmt is not None and len(outputs) > 1:
         raise typer.BadParameter("--format applies to a single --output; name the others by suffix",
                                  param_hint="--format")
     targets = []
-    for output in outputs:
+    for raw in outputs:
+        output = Path(raw)
+        if raw.endswith(("/", os.sep)) or output.is_dir():
+            if (fmt or "jsonl") not in _TABLE_FORMATS:
+                raise typer.BadParameter(f"a folder output holds {' or '.join(_TABLE_FORMATS)} tables, not {fmt}",
+                                         param_hint="--format")
+            targets.append((str(output), f"folder:{fmt or 'jsonl'}"))
+            continue
         kind = fmt or output.suffix.lstrip(".").lower()
+        if kind == "parquet":
+            raise typer.BadParameter(f"Parquet is written as a folder of partitions: -o {output.with_suffix('')}/ "
+                                     "--format parquet", param_hint="--output")
         if kind not in FORMATS:
             raise typer.BadParameter(f"cannot tell the format of {output}: use a suffix among {', '.join(FORMATS)}",
                                      param_hint="--output")
-        if str(output) != "-" and not output.parent.is_dir():
+        if raw != "-" and not output.parent.is_dir():
             raise typer.BadParameter(f"no folder {output.parent} for {output}", param_hint="--output")
-        if str(output) == "-" and kind in _FILE_ONLY:
+        if raw == "-" and kind in _FILE_ONLY:
             raise typer.BadParameter(f"{kind} needs a file", param_hint="--output")
-        targets.append((str(output), kind))
+        targets.append((raw if raw == "-" else str(output), kind))
     return targets
 
 

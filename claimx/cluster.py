@@ -368,7 +368,8 @@ def _pyarrow() -> Any:
 @contextmanager
 def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Client]:
     """A client of the running cluster at `scheduler`, or of a local cluster of `workers`
-    single-thread worker processes started here; closed (and the local cluster stopped) on exit."""
+    single-thread worker processes started here; closed (and the local cluster stopped) on exit.
+    The local workers' own logs are silenced: failures come back as coded errors and error rows."""
     if scheduler:
         try:
             client = Client(scheduler)  # waits distributed.comm.timeouts.connect (30 s by default)
@@ -377,9 +378,12 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
         with client:
             yield client
         return
+    import logging
+
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.CRITICAL) as cluster:
         with Client(cluster) as client:
             yield client
 

@@ -169,3 +169,40 @@ def test_cluster_without_dask_is_a_coded_error(monkeypatch):
                          capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr
 
+
+def run_cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "claimx", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+def test_cluster_cli_on_a_running_cluster(client, tmp_path):
+    address = client.scheduler.address
+    out = run_cli("extract", str(SEEDS), "-q", "-o", str(tmp_path / "d.jsonl"), "--scheduler", address,
+                  "--partition-size", "2")
+    assert out.returncode == 0, out.stderr
+    alone = run_cli("extract", str(SEEDS), "-q", "-o", str(tmp_path / "alone.jsonl"))
+    assert (tmp_path / "d.jsonl").read_text(encoding="utf-8") == (tmp_path / "alone.jsonl").read_text(encoding="utf-8")
+    out = run_cli("extract", str(SEEDS), "-o", str(tmp_path / "tables") + "/", "--format", "parquet",
+                  "--scheduler", address, "--partition-size", "2")
+    assert out.returncode == 0, out.stderr
+    assert len(list((tmp_path / "tables" / "claims").glob("part-*.parquet"))) == 3
+    assert pq.read_table(tmp_path / "tables" / "claims").num_rows == sum(
+        len(json.loads(line)["claims"]) for line in (tmp_path / "d.jsonl").read_text(encoding="utf-8").splitlines())
+
+
+def test_cluster_cli_local_workers_parquet_input_and_errors(tmp_path):
+    import pyarrow as pa
+
+    pq.write_table(pa.table({"id": ["a", "b", None], "text": ["“Yes,” said Ana Bell.", None, "“No,” said Carl Dyer."]}),
+                   tmp_path / "news.parquet")
+    out = run_cli("extract", str(tmp_path / "news.parquet"), "--workers", "1", "--format", "jsonl")
+    assert out.returncode == 1  # row 2 has no text: reported and skipped, as a JSONL line would be
+    assert f"news.parquet:2" in out.stderr
+    docs = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [d["doc_id"] for d in docs] == ["a", f"{tmp_path / 'news.parquet'}:3"]
+    assert docs[1]["claims"][0]["speaker"]["name"] == "Carl Dyer"
+    out = run_cli("extract", str(SEEDS), "-o", str(tmp_path / "folder") + "/")
+    assert out.returncode == 2 and "--workers" in out.stderr
+    out = run_cli("extract", str(SEEDS), "--scheduler", "tcp://127.0.0.1:9", "--format", "jsonl",
+                  env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"})
+    assert out.returncode == 2 and "[E132]" in out.stderr and "tcp://127.0.0.1:9" in out.stderr
