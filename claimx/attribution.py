@@ -622,6 +622,9 @@ def _object_content(verb: Token) -> list[Token]:
             last = max(last, extra.right_edge.i)
     if role == "naming" and last == obj.right_edge.i:
         return []
+    doc = verb.doc
+    if last + 1 < verb.sent.end and doc[last + 1].text == ":":  # "reiterated his pledges: A, B and C"
+        return [t for t in verb.sent if obj.left_edge.i <= t.i]
     return [t for t in verb.subtree if obj.left_edge.i <= t.i <= last]
 
 

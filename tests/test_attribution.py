@@ -630,3 +630,28 @@ def test_attribution_country_closing_a_place_name_is_not_the_speaker(nlp):
 def test_attribution_place_before_the_subject_is_not_a_trailing_place(extract):
     claim = only_claim(extract("In Bergen, Larsen said the harbour was full."))
     assert_claim(claim, content="the harbour was full", kind="indirect", speaker="Larsen")
+
+
+def test_attribution_object_runs_on_into_the_list_after_its_colon(nlp):
+    # the parser hung the list on the verb as a second object
+    from claimx.component import analyse
+
+    text = "The mayor reiterated her plans: a new school and a cleaner harbour."
+    doc = parsed(nlp, text, """
+        The 1 det DET the
+        mayor 2 nsubj NOUN mayor
+        reiterated 2 ROOT VERB reiterate
+        her 4 poss PRON her
+        plans 2 dobj NOUN plan
+        : 4 punct PUNCT :
+        a 8 det DET a
+        new 8 amod ADJ new
+        school 2 dobj NOUN school
+        and 8 cc CCONJ and
+        a 12 det DET a
+        cleaner 12 amod ADJ clean
+        harbour 8 conj NOUN harbour
+        . 2 punct PUNCT .
+    """)
+    claim = only_claim(analyse(doc))
+    assert_claim(claim, content="her plans: a new school and a cleaner harbour", kind="indirect", speaker="mayor")
