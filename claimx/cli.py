@@ -182,7 +182,7 @@ def extract(
         None, "--scheduler", help="Extract on the running Dask cluster at this address (tcp://host:8786)."),
     workers: Optional[int] = typer.Option(
         None, "--workers", min=1, help="Extract on a local Dask cluster of N single-thread worker processes."),
-    partition_size: int = typer.Option(64, "--partition-size", min=1, help="Documents per Dask task."),
+    partition_size: int = typer.Option(16, "--partition-size", min=1, help="Documents per Dask task."),
 ) -> None:
     """Extract claims; list them, and write them, their graph or their view to each --output.
 

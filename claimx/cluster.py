@@ -392,7 +392,7 @@ def extract_stream(
     client: Client,
     items: Iterable[tuple[str, str]],
     *,
-    partition_size: int = 64,
+    partition_size: int = 16,
     model: str | None = None,
     fast: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
