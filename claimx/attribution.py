@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
-from claimx.cues import Cue, holder_of, prep_content, verb_form
+from claimx.cues import Cue, holder_of, prep_content, statement_act, verb_form
 from claimx.entities import mention_span
-from claimx.furniture import glued, in_teaser, is_furniture_line
+from claimx.furniture import glued, in_teaser, is_furniture_line, line_bounds
 from claimx.sources import SUBJECTS, source_of
 from claimx.quotes import Quote, QuoteScan
 
@@ -43,8 +43,8 @@ CONFIDENCE = {
     "reported": 0.8,
     "infinitive": 0.65,  # "vowed to act": an intention or stance more than a statement
     "object": 0.6,  # "denied any links", "endorsed the governor": the weakest reported form
-    "passive": 0.55,
-    "raising": 0.5,  # "the plan appears to have failed": an impression nobody is named for  # "it was announced that …" (no source), "This was stated by X" (the sentence before)
+    "passive": 0.55,  # "it was announced that …" (no source), "This was stated by X" (the sentence before)
+    "raising": 0.5,  # "the plan appears to have failed": an impression nobody is named for
     "according": 0.8,
     "noun": 0.7,  # "the mayor's claim that …"
     "follow-on": 0.6,
@@ -172,17 +172,32 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
         claimed.update((k, att) for k in att.quotes)
         used_cues.add(tag.cue[0])
 
+    # claims can only compete when they share text, hence a paragraph: only those are compared
+    by_paragraph: dict[int, list[Attribution]] = {}
+
+    def keep(att: Attribution) -> None:
+        for p in range(lay.paragraph(att.start), lay.paragraph(att.end) + 1):
+            by_paragraph.setdefault(p, []).append(att)
+
+    for att in found:
+        keep(att)
     for cue in cues:
         if cue.head in used_cues or lay.in_quote(cue.head) or cue.direct_only:
             continue
         att = _reported(lay, cue, claimed)
-        if att is not None and not any(_competes(lay, att, other) for other in found):
-            found.append(att)
-            used_cues.add(cue.head)
-            claimed.update((k, att) for k in att.quotes)
+        if att is None or any(
+            _competes(lay, att, other)
+            for p in range(lay.paragraph(att.start), lay.paragraph(att.end) + 1)
+            for other in by_paragraph.get(p, ())
+        ):
+            continue
+        found.append(att)
+        keep(att)
+        used_cues.add(cue.head)
+        claimed.update((k, att) for k in att.quotes)
 
     found.sort(key=lambda a: a.start)
-    return [a for a in _unclaimed_quotes(lay, found, claimed) if not _in_teaser(lay, a)]
+    return [a for a in _unclaimed_quotes(lay, found, claimed) if not in_teaser(lay.text, a.start)]
 
 
 def _overlap(a: Attribution, b: Attribution) -> int:
@@ -293,10 +308,9 @@ def _head_tag(lay: _Layout, qi: int) -> tuple[_Tag | None, bool]:
 
 def _statement_noun_tag(lay: _Layout, window: range) -> _Tag | None:
     """"The mayor's answer: “…”": a statement noun with its holder, right before a colon."""
-    nouns = lexicon.statement_nouns()
     for k in reversed(window):
         tok = lay.doc[k]
-        act = nouns.get(tok.lemma_.lower()) or nouns.get(tok.lower_)
+        act = statement_act(tok)
         if act is None or tok.pos_ not in ("NOUN", "PROPN"):
             continue
         holder = next((c for c in tok.children if c.dep_ == "poss" and lay.speaker_ok(tok)(c)), None)
@@ -363,9 +377,6 @@ def _claim_orphan_start(lay: _Layout, att: Attribution, qi: int, claimed: dict[i
         att.parts = [(orphan + 1, att.end)]
         att.quotes = between + att.quotes
         return
-
-
-# --- sources and mentions -----------------------------------------------------------------
 
 
 # --- claims a whole line makes -----------------------------------------------------------
@@ -701,11 +712,10 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_so
     kind = _kind_of(lay, (begin, finish), quotes, introduced)
     if kind == "direct":
         begin, finish = lay.content(quotes[0])
-    if source is None:
-        return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), None, quotes=quotes)
-    if glued(lay.doc, source_span):
+    if source is not None and glued(lay.doc, source_span):
         return None
-    return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), source_span, quotes=quotes)
+    return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end),
+                       None if source is None else source_span, quotes=quotes)
 
 
 def _trim_tokens(tokens: list[Token]) -> tuple[int | None, int | None]:
@@ -817,11 +827,10 @@ def _speaker_to_continue(lay: _Layout, result: list[Attribution], qi: int) -> in
     prev, quote, text = result[-1], lay.quotes[qi], lay.text
     if lay.paragraph(prev.end) == lay.paragraph(quote.open):
         return len(result) - 1
-    line_start = text.rfind("\n", 0, quote.open) + 1
+    line_start, line_end = line_bounds(text, quote.open)
     if text[line_start:quote.open].strip():
         return None  # a quote inside a narrative sentence continues nobody
-    line_end = text.find("\n", quote.open)
-    if is_furniture_line(text[line_start : len(text) if line_end < 0 else line_end]):
+    if is_furniture_line(text[line_start:line_end]):
         return None  # a quoted heading or caption: “Serious incident”: the world reacts
     between = text[text.find("\n", prev.end) + 1 : line_start].split("\n")
     return len(result) - 1 if all(is_furniture_line(line) for line in between) else None
@@ -848,18 +857,12 @@ def _in_relative_clause(lay: _Layout, att: Attribution) -> bool:
     return att.source is not None and _person(lay.doc[att.source[0]]) == "rel"
 
 
-def _in_teaser(lay: _Layout, att: Attribution) -> bool:
-    return in_teaser(lay.text, att.start)
-
-
 def _stands_alone(lay: _Layout, unit: list[int]) -> bool:
     """A quote that is a sentence of its own (not a quoted phrase inside one)."""
     first, last = lay.quotes[unit[0]], lay.quotes[unit[-1]]
     text = lay.text
-    line_start = text.rfind("\n", 0, first.open) + 1
-    before = text[line_start:first.open].rstrip()
-    after_end = text.find("\n", last.outer_end)
-    after = text[last.outer_end: len(text) if after_end < 0 else after_end].lstrip()
+    before = text[line_bounds(text, first.open)[0] : first.open].rstrip()
+    after = text[last.outer_end : line_bounds(text, last.outer_end)[1]].lstrip()
     content = text[first.start:last.end].strip()
     starts = not before or before[-1] in ".!?:"
     ends = not after or after[0] in ".!?" or content[-1:] in (".", "!", "?")

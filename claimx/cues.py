@@ -77,12 +77,17 @@ def verb_cue(token: Token) -> Cue | None:
     return Cue(token.i, token.i, end, entry.act, "verb", entry.direct_only, entry.raising)
 
 
+def statement_act(token: Token) -> str | None:
+    """The speech act of a statement noun ("claim", "denials"), by lemma or by form."""
+    nouns = lexicon.statement_nouns()
+    return nouns.get(token.lemma_.lower()) or nouns.get(token.lower_)
+
+
 def statement_noun(token: Token) -> Cue | None:
     """A statement noun with its holder: "the mayor's claim", "the Danish denial"."""
     if token.pos_ != "NOUN":
         return None
-    nouns = lexicon.statement_nouns()
-    act = nouns.get(token.lemma_.lower()) or nouns.get(token.lower_)
+    act = statement_act(token)
     if act is None or holder_of(token) is None:
         return None
     return Cue(token.i, token.i, token.i + 1, act, "noun")

@@ -23,16 +23,23 @@ def is_cut_off(line: str) -> bool:
     return line.endswith(("...", "…")) and not line.endswith(("\"...", "...”"))
 
 
+def line_bounds(text: str, at: int) -> tuple[int, int]:
+    """The start and end offsets of the line holding offset `at`, without its line break."""
+    end = text.find("\n", at)
+    return text.rfind("\n", 0, at) + 1, len(text) if end < 0 else end
+
+
 def in_teaser(text: str, start: int) -> bool:
     """Whether the line holding `start` is a teaser for another article, or the heading just
     above one, as web pages list them."""
-    end = text.find("\n", start)
-    end = len(text) if end < 0 else end
+    line_start, end = line_bounds(text, start)
     if is_cut_off(text[start:end]):
         return True
-    next_line = text[end:].lstrip("\n").split("\n", 1)[0]
-    line = text[text.rfind("\n", 0, start) + 1 : end]
-    return is_furniture_line(line) and is_cut_off(next_line)
+    after = end
+    while after < len(text) and text[after] == "\n":
+        after += 1
+    next_line = text[after : line_bounds(text, after)[1]]  # empty after the last line
+    return is_furniture_line(text[line_start:end]) and is_cut_off(next_line)
 
 
 def glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:

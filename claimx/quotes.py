@@ -48,12 +48,8 @@ class Quote:
     start: int
     end: int
     depth: int
-    continues: bool = False
-    outer_end: int = -1  # just past the closing mark (or the content, when left open)
-
-    def __post_init__(self) -> None:
-        if self.outer_end < 0:
-            object.__setattr__(self, "outer_end", self.close + 1 if self.close is not None else self.end)
+    continues: bool
+    outer_end: int  # just past the closing mark (or the content, when left open)
 
 
 
