@@ -72,6 +72,8 @@ def analyse(doc: Doc, *, min_confidence: float = 0.0, text: str | None = None) -
     attributions = [
         a for a in attribute(doc, scan_quotes(text), find_cues(doc), text) if a.confidence >= min_confidence
     ]
+    if not attributions:  # nothing to resolve: skip indexing the names
+        return Extraction(text=text)
     resolver = Resolver(doc)
     speakers = _speakers(doc, text, attributions, resolver)
     targets = [find_targets(doc, a, resolver, pair[1] if pair else ()) for a, pair in zip(attributions, speakers)]

@@ -80,6 +80,8 @@ class Resolver:
         self.other_mentions: list[_NameMention] = []
         self._token_key: dict[int, str] = {}
         self._index_names()
+        # the offsets of both mention lists, which _index_names fills in text order, for bisection
+        self._starts = {id(m): [x.start for x in m] for m in (self.person_mentions, self.other_mentions)}
         self._chains = coreference_chains(doc)
         self._chain_of = {i: n for n, chain in enumerate(self._chains) for start, end in chain for i in range(start, end)}
 
@@ -267,7 +269,7 @@ class Resolver:
 
     def _nearest(self, mentions: list[_NameMention], before: int, gender: str | None) -> EntityRecord | None:
         """The closest compatible mention before `before`, subjects first within a window."""
-        end = bisect_left([m.start for m in mentions], before)
+        end = bisect_left(self._starts[id(mentions)], before)
         candidates = [m for m in mentions[:end] if gender is None or self.entities[m.key].gender in ("-", gender)]
         if not candidates:
             return None
@@ -333,48 +335,47 @@ class Resolver:
     def named_in(self, start: int, end: int) -> list[EntityRecord]:
         """The named entities mentioned between two character offsets, in order, once each."""
         seen: dict[str, EntityRecord] = {}
-        for mention in self.person_mentions + self.other_mentions:
-            if start <= mention.start < end and mention.key not in seen:
-                seen[mention.key] = self.entities[mention.key]
+        for mentions in (self.person_mentions, self.other_mentions):
+            starts = self._starts[id(mentions)]
+            for mention in mentions[bisect_left(starts, start) : bisect_left(starts, end)]:
+                seen.setdefault(mention.key, self.entities[mention.key])
         return sorted(seen.values(), key=lambda r: r.first)
 
 
-def _unlabelled_people(doc: Doc) -> list[Span]:
-    """People the recogniser missed: two or three proper nouns outside any entity, led (after
-    their titles) by a known first name ("Mayor Ana Ruiz said")."""
-    found, run = [], []
+def _propn_runs(doc: Doc, keep) -> list[Span]:
+    """Every run of tokens that pass `keep` (proper nouns, in practice), less leading titles."""
+    runs, run = [], []
     for tok in [*doc, None]:
-        if tok is not None and tok.pos_ == "PROPN" and not tok.ent_type_ and tok.is_alpha:
-            run.append(tok)
-            continue
-        while run and _is_title(run[0]):
-            run.pop(0)
-        if 2 <= len(run) <= 3 and run[0].lower_ in lexicon.first_names():
-            found.append(Span(doc, run[0].i, run[-1].i + 1, label="PERSON"))
-        run = []
-    return found
-
-
-def _names_from_parse(doc: Doc) -> list[Span]:
-    """Names for a pipeline with no entity recogniser: every run of proper nouns, a person when a
-    known first name leads it, a place when places.tsv knows it, an organisation otherwise."""
-    names, run = [], []
-    for tok in [*doc, None]:
-        if tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        if tok is not None and keep(tok):
             run.append(tok)
             continue
         while run and _is_title(run[0]):
             run.pop(0)
         if run:
-            text = " ".join(t.lower_ for t in run)
-            if run[0].lower_ in lexicon.first_names() and len(run) > 1:
-                label = "PERSON"
-            elif text in lexicon.places():
-                label = "GPE"
-            else:
-                label = "ORG"
-            names.append(Span(doc, run[0].i, run[-1].i + 1, label=label))
+            runs.append(doc[run[0].i : run[-1].i + 1])
         run = []
+    return runs
+
+
+def _unlabelled_people(doc: Doc) -> list[Span]:
+    """People the recogniser missed: two or three proper nouns outside any entity, led (after
+    their titles) by a known first name ("Mayor Ana Ruiz said")."""
+    runs = _propn_runs(doc, lambda tok: tok.pos_ == "PROPN" and not tok.ent_type_ and tok.is_alpha)
+    return [Span(doc, run.start, run.end, label="PERSON") for run in runs if _looks_like_person(run)]
+
+
+def _names_from_parse(doc: Doc) -> list[Span]:
+    """Names for a pipeline with no entity recogniser: every run of proper nouns, a person when a
+    known first name leads it, a place when places.tsv knows it, an organisation otherwise."""
+    names = []
+    for run in _propn_runs(doc, lambda tok: tok.pos_ == "PROPN" and tok.text[:1].isupper()):
+        if len(run) > 1 and run[0].lower_ in lexicon.first_names():
+            label = "PERSON"
+        elif " ".join(t.lower_ for t in run) in lexicon.places():
+            label = "GPE"
+        else:
+            label = "ORG"
+        names.append(Span(doc, run.start, run.end, label=label))
     return names
 
 

@@ -29,12 +29,13 @@ def find_targets(
             if child.dep_ == "prep" and child.lower_ in _ABOUT and child.i > cue.i:
                 spans.append((child.idx, child.right_edge.idx + len(child.right_edge)))
     found: dict[str, EntityRecord] = {}
+    speaking = {r.key for r in speakers}
     for start, end in spans:
         for record in resolver.named_in(start, end):
             found.setdefault(record.key, record)
         content = doc.char_span(start, end, alignment_mode="contract")
         for tok in content if content is not None else ():
             record = resolver.referent(tok) if tok.pos_ == "PRON" else None
-            if record is not None and record not in speakers:
+            if record is not None and record.key not in speaking:
                 found.setdefault(record.key, record)
     return sorted(found.values(), key=lambda r: r.first)
