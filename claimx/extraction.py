@@ -69,7 +69,7 @@ def extract_many(
 def _results(nlp: Language, items, batch_size: int, n_process: int) -> Iterator[Extraction]:
     # In this process the claimx pipe is skipped and its stages run directly: the result never
     # takes the round trip through the Doc's plain-data store that other processes need.
-    direct = [name for name in nlp.pipe_names if _is_claimx(nlp, name)] if n_process == 1 else []
+    direct = _claimx_pipes(nlp) if n_process == 1 else []
     docs = nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process, disable=direct)
     for doc, (text, doc_id, skipped, cleaned) in docs:
         if skipped:  # empty, or too long for one parse: handled whole, in its place
@@ -140,18 +140,22 @@ def _unpack(item: object, index: int) -> tuple[str, str | None]:
 
 def _parse(nlp: Language, text: str) -> Doc:
     if len(text) <= nlp.max_length:
-        return nlp(text)
+        return nlp(text, disable=_claimx_pipes(nlp))  # _finish runs the stages, without a round trip
     from spacy.tokens import Doc
 
+    skip = _claimx_pipes(nlp)
     parts = []
     for _, piece in chunks(text, nlp.max_length):
         doc = nlp.make_doc(piece)
         for name, proc in nlp.pipeline:
-            if _is_claimx(nlp, name):
-                continue
-            doc = proc(doc)
+            if name not in skip:
+                doc = proc(doc)
         parts.append(doc)
     return Doc.from_docs(parts, ensure_whitespace=False)
+
+
+def _claimx_pipes(nlp: Language) -> list[str]:
+    return [name for name in nlp.pipe_names if _is_claimx(nlp, name)]
 
 
 def _is_claimx(nlp: Language, name: str) -> bool:
@@ -164,7 +168,7 @@ def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None, cleaned: str
 
     result = doc._.claimx if doc.has_extension("claimx_data") and doc._.claimx_data is not None else None
     if result is None:
-        config = next((nlp.get_pipe(n) for n in nlp.pipe_names if _is_claimx(nlp, n)), None)
+        config = next((nlp.get_pipe(n) for n in _claimx_pipes(nlp)), None)
         result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0), text=cleaned)
     if result.text != text:
         result = _rebase(result, text)
