@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,10 +30,11 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised by hiding dask in a test
     raise errors.needs_extra("claimx on Dask", exc.name or "dask", "dask") from exc
 
-from claimx.exports import atomic_open, claim_rows, json_text, without_surrogates
+from claimx.exports import atomic_open, claim_rows, json_text
 from claimx.extraction import DEFAULT_BATCH_SIZE, _windows, extract, extract_many
 from claimx.graph import finish_graph, full_names, merge_full_names, merge_graphs, partial_graph
 from claimx.models import Extraction, FrozenModel
+from claimx.text import without_surrogates
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -185,7 +186,7 @@ def extract_frame(
 def extract_records(items: list, partition: int = 0, job: Job = Job(), nlp: Language | None = None) -> list[dict[str, Any]]:
     """The result records of one partition: what each Dask task runs, in a worker or anywhere.
     Without `nlp`, the worker's pipeline (or this process's default one)."""
-    nlp, lock = _pipeline(job) if nlp is None else (nlp, threading.Lock())
+    nlp, lock = _pipeline(job) if nlp is None else (nlp, nullcontext())
     rows: list[dict[str, Any] | None] = [None] * len(items)
     docs: list[tuple[int, str, str]] = []
     for index, item in enumerate(items):
@@ -304,13 +305,13 @@ def write_partition(records: list[dict[str, Any]], folder: Path, partition: int,
     """The files of one partition, each replaced atomically; returns the rows written per table."""
     failed = [r for r in records if is_error(r)]
     docs = [r for r in records if not is_error(r)]
-    extractions = [extraction for _, extraction in _extractions(docs)]
-    graph = finish_graph(partial_graph([(e.doc_id, e) for e in extractions], {}))
+    pairs = _extractions(docs)
+    graph = finish_graph(partial_graph(pairs, {}))
     entities = [{"node": node, **{k: data[k] for k in ENTITY_FIELDS[1:]}}
                 for node, data in graph.nodes(data=True) if data["type"] == "entity"]
     edges = [{"source": u, "target": v, "type": data["type"], "doc": graph.nodes[v if data["type"] == "said" else u]["doc"]}
              for u, v, data in graph.edges(data=True)]
-    tables = {"documents": docs, "claims": list(claim_rows(extractions)), "entities": entities, "edges": edges,
+    tables = {"documents": docs, "claims": list(claim_rows(e for _, e in pairs)), "entities": entities, "edges": edges,
               "errors": failed}
     name = f"part-{partition:05d}"
     for table, rows in tables.items():

@@ -25,10 +25,10 @@ import networkx as nx
 from claimx.errors import bad_record
 from claimx.graph import SEPARATOR
 from claimx.models import Extraction
+from claimx.text import SURROGATES, without_surrogates
 
 # Characters XML 1.0 forbids (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF).
 _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SCALARS = (bool, int, float, str)
 CLAIM_FIELDS = ("doc", "id", "kind", "act", "speaker", "speaker_mention", "content", "start", "end", "cue",
                 "confidence", "targets")
@@ -71,12 +71,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
 def json_text(data: Any, **options: Any) -> str:
     """JSON that any UTF-8 reader accepts: a lone surrogate is written as its \\uXXXX escape."""
     text = json.dumps(data, ensure_ascii=False, **options)
-    return text.encode("utf-8", "backslashreplace").decode("utf-8") if _SURROGATE.search(text) else text
-
-
-def without_surrogates(text: str) -> str:
-    """`text` as valid UTF-8, for formats with no escapes (CSV, Parquet): a lone surrogate becomes U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if SURROGATES.search(text) else text
 
 
 def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path | None:

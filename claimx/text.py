@@ -8,14 +8,19 @@ import re
 
 # Lone surrogates (JSON can carry them) make spaCy raise; C0 controls other than tab and line
 # breaks confuse the tokenizer. Each is replaced by one character, so offsets are unchanged.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PARAGRAPH_SEPARATOR = re.compile("[\u2028\u2029\x85]")
 
 
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD: same length, and encodable as UTF-8."""
+    return SURROGATES.sub("\ufffd", text)
+
+
 def clean(text: str) -> str:
     """A same-length copy of `text` that any spaCy pipeline accepts."""
-    text = _SURROGATE.sub("\ufffd", text)
+    text = without_surrogates(text)
     text = _CONTROL.sub(" ", text)
     return _PARAGRAPH_SEPARATOR.sub("\n", text)
 
