@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from importlib import import_module
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Any, Callable, Iterator, List, Optional
 
 import typer
 
@@ -232,9 +233,12 @@ def extract(
     if len(files) == 1 and not folders and files[0][1] in _STREAMING:
         _or_exit(lambda: _emit(results(), files[0][1], files[0][0]))
     else:
+        from claimx.graph import build_graph
+
         collected = _or_exit(lambda: list(results()))
+        graph = functools.cache(lambda: build_graph(collected))  # one corpus graph for every output
         for target, kind in files:
-            _or_exit(lambda: _emit(collected, kind, target))
+            _or_exit(lambda: _emit(collected, kind, target, graph))
     for target, _ in targets:
         if target != "-":
             typer.echo(f"claimx: wrote {target}", err=True)
@@ -322,14 +326,15 @@ def _targets(outputs: List[str], fmt: Optional[str]) -> list[tuple[str, str]]:
     return targets
 
 
-def _emit(results, kind: str, target: str) -> None:
+def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = None) -> None:
+    """Write `results` to `target` as `kind`; `graph()` gives their corpus graph (only the
+    formats written document by document come without one)."""
     from claimx import exports, view
-    from claimx.graph import build_graph
 
     if kind == "graphml":
-        exports.write_graphml(build_graph(results), target)
+        exports.write_graphml(graph(), target)
     elif kind == "gexf":
-        exports.write_gexf(build_graph(results), target)
+        exports.write_gexf(graph(), target)
     elif kind == "jsonl":
         exports.write_jsonl(results, target)
     elif kind == "json":
@@ -339,7 +344,7 @@ def _emit(results, kind: str, target: str) -> None:
     elif kind == "html":
         view.write_html(results, target)
     elif kind in _FILE_ONLY:
-        view.draw_actor_graph(build_graph(results), target)
+        view.draw_actor_graph(graph(), target)
     else:
         exports.write_text(target, lambda out: out.writelines(_listing(r) for r in results))
 

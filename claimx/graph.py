@@ -142,11 +142,16 @@ def actor_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return actors
 
 
+def as_actors(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The actor graph of a claims graph; an actor graph is returned as it is."""
+    return actor_graph(graph) if any(d.get("type") == "claim" for _, d in graph.nodes(data=True)) else graph
+
+
 def actor_summary(graph: nx.MultiDiGraph) -> nx.DiGraph:
     """A weighted DiGraph of the actor graph: `weight` is the number of claims from speaker to
     target, `acts` how many of each act ("accusation: 2; claim: 1"), with one `n_<act>` count
     per act, for centrality and community analysis."""
-    actors = actor_graph(graph) if any(d.get("type") == "claim" for _, d in graph.nodes(data=True)) else graph
+    actors = as_actors(graph)
     summary = nx.DiGraph()
     summary.add_nodes_from(n for n in actors.nodes(data=True) if actors.degree(n[0]))
     acts: dict[tuple[str, str], Counter] = defaultdict(Counter)

@@ -12,10 +12,12 @@ import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from claimx.models import Extraction
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # One colour per speech act, light enough to read text on.
 ACT_COLOURS = {
@@ -126,9 +128,11 @@ def draw_actor_graph(graph: nx.MultiDiGraph, path: str | os.PathLike, *, top: in
         from claimx.errors import ClaimxError
 
         raise ClaimxError("E120", "drawing needs matplotlib: pip install 'claimx[plot]'") from exc
-    from claimx.graph import actor_graph
+    import networkx as nx
 
-    actors = actor_graph(graph) if any(d.get("type") == "claim" for _, d in graph.nodes(data=True)) else graph
+    from claimx.graph import as_actors
+
+    actors = as_actors(graph)
     busiest = sorted(actors.nodes, key=lambda n: -actors.degree(n))[:top]
     shown = actors.subgraph(n for n in busiest if actors.degree(n))
     fig, ax = plt.subplots(figsize=(13, 10), dpi=110)
