@@ -17,10 +17,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import statistics
-import time
 
-from speed import corpus, timed
+from speed import corpus, interleaved
 
 
 def worker_memory() -> tuple[float, float]:
@@ -39,16 +37,6 @@ def bare_parse(items: list, model: str, batch_size: int) -> list[int]:
     if not hasattr(worker, "bare_nlp"):
         worker.bare_nlp = spacy.load(model)
     return [len(doc) for doc in worker.bare_nlp.pipe((text for text, _ in items), batch_size=batch_size)]
-
-
-def interleaved(one, other, rounds: int) -> tuple[float, float, float]:
-    """Median time of each side and median speed-up of `other` over `one`, in interleaved rounds."""
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(rounds):
-        times[0].append(timed(one))
-        times[1].append(timed(other))
-    speedup = statistics.median(a / b for a, b in zip(*times))
-    return statistics.median(times[0]), statistics.median(times[1]), speedup
 
 
 def main() -> None:

@@ -11,23 +11,17 @@ mean memory does not grow with the stream.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-POLNEAR = ROOT.parent / "shared" / "corpora" / "polnear-dev" / "gold.jsonl"
+from speed import pool
 
 
 def texts(n: int):
-    if POLNEAR.exists():
-        pool = [json.loads(line)["text"] for line in POLNEAR.open(encoding="utf-8")]
-    else:
-        pool = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    articles = pool()[1]
     for i in range(n):
-        yield pool[i % len(pool)] + f"\n\nDocument {i}."  # unique text: strings keep arriving
+        yield articles[i % len(articles)] + f"\n\nDocument {i}."  # unique text: strings keep arriving
 
 
 def rss_mb(pid: int | str = "self") -> float:

@@ -23,13 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 POLNEAR = ROOT.parent / "shared" / "corpora" / "polnear-dev" / "gold.jsonl"
 
 
-def corpus(n: int) -> tuple[str, list[str]]:
+def pool() -> tuple[str, list[str]]:
+    """The benchmark texts: the PolNeAR dev articles when ../shared has them, else the seeds."""
     if POLNEAR.exists():
-        texts = [json.loads(line)["text"] for line in POLNEAR.open(encoding="utf-8")]
-        name = "PolNeAR dev"
-    else:
-        texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
-        name = "seeds"
+        return "PolNeAR dev", [json.loads(line)["text"] for line in POLNEAR.open(encoding="utf-8")]
+    return "seeds", [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+
+
+def corpus(n: int) -> tuple[str, list[str]]:
+    """`n` benchmark texts, the pool repeated as needed."""
+    name, texts = pool()
     while len(texts) < n:
         texts += texts
     return name, texts[:n]
@@ -39,6 +42,16 @@ def timed(run) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
+
+
+def interleaved(one, other, rounds: int) -> tuple[float, float, float]:
+    """Median time of each side and median speed-up of `other` over `one`, in interleaved rounds."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(rounds):
+        times[0].append(timed(one))
+        times[1].append(timed(other))
+    speedup = statistics.median(a / b for a, b in zip(*times))
+    return statistics.median(times[0]), statistics.median(times[1]), speedup
 
 
 def main() -> None:
@@ -74,17 +87,11 @@ def main() -> None:
             pass
 
     run_bare(), run_claimx()  # warm up both
-    ratios, bare_times, claimx_times = [], [], []
-    for _ in range(args.rounds):
-        b, c = timed(run_bare), timed(run_claimx)
-        bare_times.append(b)
-        claimx_times.append(c)
-        ratios.append(b / c)
-    ratio = statistics.median(ratios)
+    bare_time, claimx_time, ratio = interleaved(run_bare, run_claimx, args.rounds)
     print(f"model {model}{' (claimx fast: no NER; bare keeps it)' if args.fast else ''}; {len(texts)} {name} "
           f"documents, {chars:,} characters; batch size {args.batch_size}")
-    print(f"bare nlp.pipe      median {statistics.median(bare_times):.2f} s  ({chars / statistics.median(bare_times):,.0f} chars/s)")
-    print(f"claimx.extract_many median {statistics.median(claimx_times):.2f} s  ({chars / statistics.median(claimx_times):,.0f} chars/s)")
+    print(f"bare nlp.pipe      median {bare_time:.2f} s  ({chars / bare_time:,.0f} chars/s)")
+    print(f"claimx.extract_many median {claimx_time:.2f} s  ({chars / claimx_time:,.0f} chars/s)")
     change = 100 * (1 / ratio - 1)
     effect = f"claimx adds {change:.1f}% to parse time" if change >= 0 else f"claimx takes {-change:.1f}% less time"
     print(f"throughput ratio claimx / bare: {ratio:.3f} (median of {args.rounds} interleaved rounds; {effect})")
@@ -93,11 +100,8 @@ def main() -> None:
             for _ in claimx.extract_many(texts, nlp=nlp, batch_size=args.batch_size, n_process=args.n_process):
                 pass
 
-        speedups = []
-        for _ in range(args.rounds):
-            single, parallel = timed(run_claimx), timed(run_parallel)
-            speedups.append(single / parallel)
-        print(f"{args.n_process} processes / 1 process: {statistics.median(speedups):.2f}x "
+        speedup = interleaved(run_claimx, run_parallel, args.rounds)[2]
+        print(f"{args.n_process} processes / 1 process: {speedup:.2f}x "
               f"(median of {args.rounds} interleaved rounds)")
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
