@@ -25,10 +25,9 @@ import networkx as nx
 from claimx.errors import bad_record
 from claimx.graph import SEPARATOR
 from claimx.models import Extraction
-from claimx.text import SURROGATES, without_surrogates
+from claimx.text import SURROGATES, XML_ILLEGAL, without_surrogates
 
 # Characters XML 1.0 forbids (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF).
-_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SCALARS = (bool, int, float, str)
 CLAIM_FIELDS = ("doc", "id", "kind", "act", "speaker", "speaker_mention", "content", "start", "end", "cue",
                 "confidence", "targets")
@@ -183,7 +182,7 @@ def _attributes(attrs: dict) -> dict[str, Any]:
 
 
 def _xml_text(value: str) -> str:
-    return _XML_ILLEGAL.sub("", value)
+    return XML_ILLEGAL.sub("", value)
 
 
 def _unify_types(items: Iterable) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from claimx.models import Entity, Extraction
+from claimx.text import name_key
 
 _UNMERGED = frozenset({"unnamed", "unknown"})
 SEPARATOR = "; "  # joins list values (aliases, documents) into one string
@@ -38,8 +39,9 @@ def full_names(docs: Iterable[tuple[str, Extraction]]) -> dict[str, set[str]]:
     names: dict[str, set[str]] = defaultdict(set)
     for _, extraction in docs:
         for entity in extraction.entities:
-            if entity.kind == "person" and " " in entity.name:
-                names[entity.name.split()[-1].casefold()].add(entity.name.casefold())
+            key = name_key(entity.name)
+            if entity.kind == "person" and " " in key:
+                names[key.rsplit(" ", 1)[-1]].add(key)
     return dict(names)
 
 
@@ -116,7 +118,7 @@ def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def _node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
     if entity.kind in _UNMERGED:
         return f"entity:{doc}:{entity.id}"
-    name = entity.name.casefold()
+    name = name_key(entity.name)
     if entity.kind == "person" and " " not in name and len(full_names.get(name, ())) == 1:
         name = next(iter(full_names[name]))  # "Lund" alone is the one Karin Lund of the corpus
     return f"entity:{name}"

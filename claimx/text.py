@@ -11,11 +11,19 @@ import re
 SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PARAGRAPH_SEPARATOR = re.compile("[\u2028\u2029\x85]")
+# What XML 1.0 cannot carry: C0 controls other than tab and line breaks, surrogates, U+FFFE/FFFF.
+XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def without_surrogates(text: str) -> str:
     """`text` with each lone surrogate replaced by U+FFFD: same length, and encodable as UTF-8."""
     return SURROGATES.sub("\ufffd", text)
+
+
+def name_key(name: str) -> str:
+    """The form of a name that identifies it: casefolded, one space between words, and nothing
+    XML cannot carry, so that two names a reader cannot tell apart are one."""
+    return " ".join(XML_ILLEGAL.sub("", name).split()).casefold()
 
 
 def clean(text: str) -> str:
