@@ -7,7 +7,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimx.attribution import Attribution, attribute
+from claimx.attribution import Attribution, Decision, attribute
 from claimx.cues import find_cues
 from claimx.entities import EntityRecord, Resolver
 from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
@@ -65,12 +65,15 @@ class ClaimxComponent:
         return doc
 
 
-def analyse(doc: Doc, *, min_confidence: float = 0.0, text: str | None = None) -> Extraction:
+def analyse(
+    doc: Doc, *, min_confidence: float = 0.0, text: str | None = None, decision: Decision | None = None
+) -> Extraction:
     """Every claim in a parsed Doc, with speakers resolved and targets named. `text` is
-    `doc.text`, passed when the caller has it (spaCy rebuilds it on every access)."""
+    `doc.text`, passed when the caller has it (spaCy rebuilds it on every access). `decision` is
+    the learned attribution model (None: the rules alone)."""
     text = doc.text if text is None else text
     attributions = [
-        a for a in attribute(doc, scan_quotes(text), find_cues(doc), text) if a.confidence >= min_confidence
+        a for a in attribute(doc, scan_quotes(text), find_cues(doc), text, decision) if a.confidence >= min_confidence
     ]
     if not attributions:  # nothing to resolve: skip indexing the names
         return Extraction(text=text)

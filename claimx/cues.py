@@ -21,7 +21,7 @@ class Cue:
     start: int
     end: int
     act: str
-    form: str  # "verb", "according", "noun", "adjective", "colon"
+    form: str  # "verb", "according", "noun", "adjective", "colon", "learned"
     direct_only: bool = False
     raising: bool = False
 
@@ -178,3 +178,63 @@ def find_cues(doc: Doc) -> list[Cue]:
         if cue is not None:
             cues.append(cue)
     return cues
+
+
+def learned_cue(token: Token) -> Cue:
+    """A word the learned decision proposes as a cue, though no rule found it: its lexicon act if
+    it has one (a verb whose frame the rules missed), else "other"."""
+    entry = verb_entry(token) if token.pos_ in ("VERB", "AUX") else None
+    act = entry.act if entry is not None else statement_act(token) or "other"
+    end = token.i + 1
+    for child in token.children:
+        if child.dep_ == "prt" and child.i == end:
+            end += 1
+    return Cue(token.i, token.i, end, act, "learned")
+
+
+def asserted(token: Token) -> bool:
+    """Whether a cue word reports speech that happened. Not when it is negated ("did not say",
+    "never claimed", "nobody said"), refused ("declined to say", "refused to comment"),
+    hypothetical, future or obliged ("could claim", "will announce", "has to explain",
+    "plans to announce"), or a condition ("if he says"); nor a refusal of speech itself
+    ("declined to comment": the refusal is no claim either)."""
+    words = lexicon.unasserted()
+    for child in token.children:
+        dep = child.dep_
+        if dep == "neg":
+            return False
+        if dep in ("aux", "auxpass") and words.get(child.lower_) == "modal":
+            return False
+        if dep in ("nsubj", "nsubjpass") and (
+            words.get(child.lower_) == "nobody"
+            or any(d.dep_ == "det" and words.get(d.lower_) == "nobody" for d in child.children)
+        ):
+            return False
+        if dep in ("xcomp", "pcomp") and words.get(token.lemma_.lower()) == "refusal" and _speaks(child):
+            return False
+    governor = token.head
+    if token.dep_ in ("xcomp", "pcomp") and governor is not token:
+        kind = words.get(governor.lemma_.lower())
+        if kind in ("refusal", "unrealized") or not asserted(governor):
+            return False
+    clause = token
+    for _ in range(8):  # up through the clauses this one is part of
+        if any(c.dep_ == "mark" and words.get(c.lower_) == "condition" for c in clause.children):
+            return False
+        if clause.dep_ not in ("conj", "xcomp") or clause.head is clause:
+            break
+        clause = clause.head
+    return True
+
+
+_SPEECH_ACTS = frozenset({"claim", "report", "belief", "question", "admission", "denial"})
+
+
+def _speaks(token: Token) -> bool:
+    """Whether a verb is one of saying (not of a stance or a deed): "comment", "confirm", "say";
+    not "endorse" or "hold a hearing"."""
+    entry = verb_entry(token)
+    return (
+        entry is not None and entry.act in _SPEECH_ACTS
+        and lexicon.object_roles().get(token.lemma_.lower()) not in ("event", "intent")
+    )

@@ -79,3 +79,7 @@ def no_cluster(address: str, reason: str) -> ClaimxError:
 
 def extraction_failed(doc_id: str, exc: BaseException) -> ClaimxError:
     return ClaimxError("E140", f"document {doc_id!r} failed: {type(exc).__name__}: {exc}")
+
+
+def bad_attribution_model(path: str, reason: str) -> ClaimxError:
+    return ClaimxError("E005", f"cannot read attribution model {path}: {reason}")

@@ -49,6 +49,7 @@ class GoldAttribution(FrozenModel):
     speaker_keys: tuple[str, ...] = ()
     speaker_text: str | None = None
     targets: tuple[str, ...] | None = None
+    cue: tuple[int, int] | None = None
 
 
 class GoldDoc(FrozenModel):
@@ -84,6 +85,7 @@ class _PolnearQuote(_Raw):
     content: tuple[int, int]
     speaker: tuple[int, int] | None
     speaker_text: str | None = None
+    cue: tuple[int, int] | None = None
     kind: Kind
     ann_id: str | None = None
 
@@ -173,6 +175,8 @@ def _read_polnear(records: Sequence[tuple[_Where, dict[str, Any]]]) -> list[Gold
             _check_span(*quote.content, len(article.text), f"quotes.{number}.content", where)
             if quote.speaker is not None:
                 _check_span(*quote.speaker, len(article.text), f"quotes.{number}.speaker", where)
+            if quote.cue is not None:
+                _check_span(*quote.cue, len(article.text), f"quotes.{number}.cue", where)
             attributions.append(
                 GoldAttribution(
                     id=quote.ann_id or f"{article.id}#{number}",
@@ -182,6 +186,7 @@ def _read_polnear(records: Sequence[tuple[_Where, dict[str, Any]]]) -> list[Gold
                     judge="mention",
                     speaker=quote.speaker,
                     speaker_text=quote.speaker_text if quote.speaker is not None else None,
+                    cue=quote.cue,
                 )
             )
         docs.append(GoldDoc(id=article.id, text=article.text, attributions=tuple(attributions)))

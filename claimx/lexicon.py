@@ -141,3 +141,9 @@ def object_roles() -> Mapping[str, str]:
 def furniture_labels() -> frozenset[str]:
     """Labels of page furniture before a colon ("See also:"): never a speaker."""
     return frozenset(cols[0] for cols in _rows("furniture_labels.txt", 1))
+
+
+@cache
+def unasserted() -> Mapping[str, str]:
+    """Words that make a reporting word's speech not happen ("could", "declined to", "if") → kind."""
+    return MappingProxyType({cols[0]: cols[1] for cols in _rows("unasserted.tsv", 2)})

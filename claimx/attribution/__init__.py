@@ -5,6 +5,6 @@ that make a claim on their own) and `decision` keeps. `candidates` holds the sha
 """
 
 from claimx.attribution.candidates import CONFIDENCE, Attribution
-from claimx.attribution.decision import attribute
+from claimx.attribution.decision import Decision, attribute, load_decision
 
-__all__ = ["CONFIDENCE", "Attribution", "attribute"]
+__all__ = ["CONFIDENCE", "Attribution", "Decision", "attribute", "load_decision"]

@@ -53,6 +53,8 @@ class Attribution:
     source: tuple[int, int] | None = None
     follows: Attribution | None = None
     quotes: list[int] = field(default_factory=list)
+    score: float | None = None  # the learned decision's probability, when it made one
+
 
     @property
     def start(self) -> int:
@@ -64,7 +66,7 @@ class Attribution:
 
     @property
     def confidence(self) -> float:
-        return CONFIDENCE[self.rule]
+        return CONFIDENCE[self.rule] if self.score is None else self.score
 
 
 @dataclass(frozen=True, slots=True)

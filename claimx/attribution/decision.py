@@ -1,27 +1,127 @@
 """Decision: which of the proposed claims are kept.
 
-Headlines and "Name:" lines read first, as a whole; then each quote takes its speech tag; then
-reporting words propose the reported claims, and each is kept unless it is another reading of
-text a claim already holds.
+Headlines and "Name:" lines read first, as a whole; then each quote takes its speech tag. Then
+reporting words propose reported claims. With a learned `Decision` (the default; see
+`claimx.training`), every word it scores as a likely cue proposes every reading the parse offers,
+and the most probable reading of each word is kept when its probability clears the model's
+threshold; the probability becomes the claim's confidence. Without one, only the lexicon's cues
+propose, each its rule's one reading. Either way a claim is dropped when it is another reading
+of text a stronger claim holds, and quotes left over are attributed last.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
 from spacy.tokens import Doc
 
+from claimx import errors
+from claimx.attribution import features
 from claimx.attribution.candidates import Attribution, Layout
 from claimx.attribution.direct import claim_orphan_start, outer_tag, unclaimed_quotes
 from claimx.attribution.lines import line_claims
-from claimx.attribution.reported import reported
-from claimx.cues import Cue
+from claimx.attribution.reported import noun_source, proposals, reported
+from claimx.cues import Cue, asserted, learned_cue
 from claimx.entities import mention_span
-from claimx.furniture import glued, in_teaser
+from claimx.furniture import glued, in_teaser, is_furniture_line
 from claimx.quotes import QuoteScan
+from claimx.sources import source_of
+
+FORMAT = "claimx-attribution/1"  # the file format and feature set a model was trained for
+_HEAD_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "PROPN", "ADP"})
 
 
-def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = None) -> list[Attribution]:
+
+class Observer(Protocol):
+    """What training sees of the decisions made on one Doc."""
+
+    def tokens(self, lay: Layout, token_features: features.TokenFeatures, cue_p: np.ndarray) -> None: ...
+
+    def speaker(self, head: int, candidates: list, slots: list[list[int]]) -> None: ...
+
+    def claim(self, att: Attribution, slots: list[int], head: int) -> None: ...
+
+    def quote(self, att: Attribution, slots: list[int]) -> None: ...
+
+
+@dataclass(frozen=True, eq=False)
+class Decision:
+    """A learned decision: weight vectors over hashed feature slots, and thresholds.
+
+    `cue` scores each token as a cue word; tokens over `cue_threshold` propose claims. `speaker`
+    ranks who could speak for a cue word (nobody among them). `claim`
+    scores each proposed reading (the cue word's features plus the reading's own); the best
+    reading of a word is kept over `claim_threshold`. `quote` scores the claims the quote and line
+    rules made, which are kept over `quote_threshold`. `meta` says how the model was trained.
+    """
+
+    cue: np.ndarray
+    speaker: np.ndarray
+    claim: np.ndarray
+    quote: np.ndarray
+    cue_threshold: float = 0.1
+    claim_threshold: float = 0.5
+    quote_threshold: float = 0.5
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as one compressed numpy archive (no pickles)."""
+        meta = {**self.meta, "format": FORMAT, "bits": features.BITS, "cue_threshold": self.cue_threshold,
+                "claim_threshold": self.claim_threshold, "quote_threshold": self.quote_threshold}
+        arrays = {}
+        for name in _VECTORS:
+            weights = getattr(self, name)
+            nonzero = np.flatnonzero(weights)
+            arrays[f"{name}_slots"] = nonzero.astype(np.int32)
+            arrays[f"{name}_weights"] = weights[nonzero].astype(np.float32)
+        with open(path, "wb") as out:
+            np.savez_compressed(out, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
+
+    @classmethod
+    def read(cls, path: str | Path) -> Decision:
+        """Read a model written by `save`; a coded error says what is wrong with another file."""
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                meta = json.loads(str(archive["meta"]))
+                if meta.get("format") != FORMAT or meta.get("bits") != features.BITS:
+                    raise errors.bad_attribution_model(str(path), f"format {meta.get('format')!r}, expected {FORMAT!r}")
+                vectors = {}
+                for name in _VECTORS:
+                    weights = np.zeros(features.SLOTS, dtype=np.float64)
+                    weights[archive[f"{name}_slots"]] = archive[f"{name}_weights"]
+                    vectors[name] = weights
+        except (OSError, ValueError, KeyError) as exc:
+            raise errors.bad_attribution_model(str(path), str(exc)) from None
+        return cls(**vectors, cue_threshold=meta["cue_threshold"], claim_threshold=meta["claim_threshold"],
+                   quote_threshold=meta["quote_threshold"], meta=meta)
+
+
+_VECTORS = ("cue", "speaker", "claim", "quote")
+SHIPPED = Path(__file__).resolve().parent.parent / "weights" / "attribution.npz"
+
+
+@lru_cache(maxsize=8)
+def load_decision(path: str | None = None) -> Decision:
+    """The decision at `path`, or the shipped one; each file is read once per process."""
+    return Decision.read(SHIPPED if path is None else path)
+
+
+def attribute(
+    doc: Doc,
+    scan: QuoteScan,
+    cues: list[Cue],
+    text: str | None = None,
+    decision: Decision | None = None,
+    observe: Observer | None = None,
+) -> list[Attribution]:
     """Join cues, sources and contents into attributions, in text order. `text` is `doc.text`,
-    passed when the caller has it (spaCy rebuilds it on every access)."""
+    passed when the caller has it (spaCy rebuilds it on every access). `observe` sees every
+    decision the learned model makes, for training."""
     lay = Layout(doc, doc.text if text is None else text, scan, cues)
     used_cues: set[int] = set()
     claimed: dict[int, Attribution] = {}  # top-level quote index → the attribution holding it
@@ -57,41 +157,172 @@ def attribute(doc: Doc, scan: QuoteScan, cues: list[Cue], text: str | None = Non
     # claims can only compete when they share text, hence a paragraph: only those are compared
     by_paragraph: dict[int, list[Attribution]] = {}
 
-    def keep(att: Attribution) -> None:
+    def index(att: Attribution) -> None:
         for p in range(lay.paragraph(att.start), lay.paragraph(att.end) + 1):
             by_paragraph.setdefault(p, []).append(att)
 
-    for att in found:
-        keep(att)
-    for cue in cues:
-        if cue.head in used_cues or lay.in_quote(cue.head) or cue.direct_only:
-            continue
-        att = reported(lay, cue, claimed)
-        if att is None or any(
-            _competes(lay, att, other)
-            for p in range(lay.paragraph(att.start), lay.paragraph(att.end) + 1)
-            for other in by_paragraph.get(p, ())
-        ):
-            continue
+    def keep(att: Attribution) -> None:
         found.append(att)
-        keep(att)
-        used_cues.add(cue.head)
+        index(att)
         claimed.update((k, att) for k in att.quotes)
 
+    def competes(att: Attribution) -> bool:
+        return any(
+            _competes(lay, att, other, nests=decision is not None)
+            for p in range(lay.paragraph(att.start), lay.paragraph(att.end) + 1)
+            for other in by_paragraph.get(p, ())
+        )
+
+    for att in found:
+        index(att)
+    heads = {
+        cue.head: cue for cue in cues
+        if not (cue.head in used_cues or lay.in_quote(cue.head) or cue.direct_only) and asserted(doc[cue.head])
+    }
+    if decision is None:
+        for cue in heads.values():
+            att = reported(lay, cue, claimed)
+            if att is not None and not competes(att):
+                keep(att)
+    else:
+        for att in _learned(lay, heads, used_cues, claimed, decision, observe):
+            if not competes(att) and not any(k in claimed for k in att.quotes):
+                keep(att)
+
     found.sort(key=lambda a: a.start)
-    return [a for a in unclaimed_quotes(lay, found, claimed) if not in_teaser(lay.text, a.start)]
+    result = [a for a in unclaimed_quotes(lay, found, claimed) if not in_teaser(lay.text, a.start)]
+    if decision is not None:
+        result = _judge_rules(lay, result, decision, observe)
+    return result
+
+
+def _learned(
+    lay: Layout,
+    heads: dict[int, Cue],
+    used: set[int],
+    claimed: dict[int, Attribution],
+    decision: Decision,
+    observe: Observer | None,
+) -> list[Attribution]:
+    """The best reading of each likely cue word whose probability clears the threshold, most
+    probable first."""
+    doc = lay.doc
+    in_quote = np.fromiter((q != -1 for q in lay.quote_of), dtype=bool, count=len(doc))
+    token_features = features.TokenFeatures(doc, in_quote, _headings(lay))
+    cue_p = _sigmoid(token_features.scores(decision.cue))
+    if observe is not None:
+        observe.tokens(lay, token_features, cue_p)
+    heads = dict(heads)
+    for i in np.flatnonzero(cue_p >= decision.cue_threshold).tolist():
+        if i not in heads and i not in used and not in_quote[i] and doc[i].pos_ in _HEAD_POS and asserted(doc[i]):
+            heads[i] = learned_cue(doc[i])
+    if not heads:
+        return []
+    token_part = token_features.scores(decision.claim)
+    chosen = []
+    for i, cue in sorted(heads.items()):
+        head = doc[i]
+        pick = _speaker_pick(lay, head, decision, observe)
+        sureness: dict[tuple[int, int] | None, float] = {}
+
+        def speaker(inside: set[int]):
+            candidate, score = pick(inside)
+            sureness[None if candidate is None else mention_span(candidate)] = score
+            return candidate
+
+        best = None
+        readings = proposals(lay, cue, claimed, speaker)
+        rivals = frozenset(att.rule for att in readings)
+        for att in readings:
+            if att.cue is not None and att.rule in _RULE_READINGS:  # the rule's reading takes the learned speaker too
+                source = speaker(set(range(*_token_range(doc, att))))
+                att.source = None if source is None else mention_span(source)
+            slots = features.claim_slots(lay, att, head, cue_p[i], sureness.get(att.source, 0.0), rivals)
+            att.score = float(_sigmoid(token_part[i] + decision.claim[slots].sum()))
+            if observe is not None:
+                observe.claim(att, slots, i)
+            if best is None or att.score > best.score:
+                best = att
+        if best is not None and best.score >= decision.claim_threshold:
+            chosen.append(best)
+    chosen.sort(key=lambda a: -a.score)
+    return chosen
+
+
+def _headings(lay: Layout) -> np.ndarray:
+    """For each token, whether its line is a heading or caption (short, with no sentence end)."""
+    from spacy.attrs import IDX
+
+    starts = [0] + [k + 1 for k in lay.newlines]
+    ends = lay.newlines + [len(lay.text)]
+    furniture = np.array([is_furniture_line(lay.text[s:e]) for s, e in zip(starts, ends)], dtype=bool)
+    line = np.searchsorted(np.array(starts), lay.doc.to_array(IDX).astype(np.int64), side="right") - 1
+    return furniture[line]
+
+
+def _speaker_pick(lay: Layout, head, decision: Decision, observe: Observer | None):
+    """Who speaks for cue word `head`, as a function of the tokens of a reading's content: the
+    best-ranked candidate outside them (nobody being a candidate too), and its score."""
+    allowed = lay.speaker_ok(head)
+    rule_source = (noun_source if head.pos_ in ("NOUN", "PROPN") else source_of)(head, allowed)
+    candidates = features.speaker_candidates(lay, head, rule_source)
+    slots = [features.speaker_slots(head, c, rule_source) for c in candidates]
+    if observe is not None:
+        observe.speaker(head.i, candidates, slots)
+    scores = [float(decision.speaker[s].sum()) for s in slots]
+    ranked = sorted(zip(scores, range(len(candidates))), key=lambda pair: -pair[0])
+
+    def pick(inside: set[int]):
+        for score, k in ranked:
+            candidate = candidates[k]
+            if candidate is None or candidate.i not in inside:
+                return candidate, score
+        return None, 0.0
+
+    return pick
+
+
+def _token_range(doc: Doc, att: Attribution) -> tuple[int, int]:
+    span = doc.char_span(att.start, att.end, alignment_mode="expand")
+    return (0, 0) if span is None else (span.start, span.end)
+
+
+# the readings the lexicon rules make (reported.reported), beside the parse's other constructions
+_RULE_READINGS = frozenset({"reported", "infinitive", "object", "passive", "raising", "according", "noun"})
+_JUDGED_RULES = frozenset({"tag", "inner-tag", "follow-on", "no-source", "colon-name", "headline"})
+_TAGGED = frozenset({"tag", "inner-tag"}) if not __import__("os").environ.get("VETO") else frozenset()
+
+
+def _judge_rules(lay: Layout, claims: list[Attribution], decision: Decision, observe: Observer | None) -> list[Attribution]:
+    """Score the claims the quote and line rules made; keep those the model believes."""
+    kept = []
+    for att in claims:
+        if att.rule in _JUDGED_RULES:
+            slots = features.quote_slots(lay, att)
+            att.score = float(_sigmoid(decision.quote[slots].sum()))
+            if observe is not None:
+                observe.quote(att, slots)
+            if att.score < decision.quote_threshold and att.rule not in _TAGGED:
+                continue
+        kept.append(att)
+    return kept
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _overlap(a: Attribution, b: Attribution) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def _competes(lay: Layout, new: Attribution, old: Attribution) -> bool:
+def _competes(lay: Layout, new: Attribution, old: Attribution, nests: bool = False) -> bool:
     """Whether a new claim is another reading of an old one's text, rather than a claim nested in
-    it ("X recalled that Y said that …" holds two claims)."""
+    it ("X recalled that Y said that …" holds two claims). Only a claim of a reporting verb's
+    clause nests, unless the learned decision chose it (`nests`)."""
     if _overlap(new, old) <= (new.end - new.start) / 2:
         return False
-    if new.rule != "reported":  # a stance inside reported content ("said the party supports it")
+    if new.rule != "reported" and not nests:  # a stance inside reported content ("said the party supports it")
         return True
     cue_at = lay.doc[new.cue[0]].idx if new.cue is not None else new.start
     return not any(start <= cue_at < end for start, end in old.parts)

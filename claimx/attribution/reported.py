@@ -8,6 +8,8 @@ content makes it mixed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
@@ -16,6 +18,8 @@ from claimx.cues import Cue, holder_of, prep_content
 from claimx.entities import mention_span
 from claimx.furniture import glued
 from claimx.sources import SUBJECTS, source_of
+
+SpeakerPick = Callable[[set[int]], "Token | None"]  # the source of a reading, given its content's tokens
 
 
 def reported(lay: Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attribution | None:
@@ -169,9 +173,7 @@ def _object_content(verb: Token) -> list[Token]:
             last = min(last, conj.left_edge.i - 1)
     while last > obj.i and (verb.doc[last].dep_ == "cc" or verb.doc[last].is_punct):
         last -= 1
-    for extra in [*verb.rights, *obj.rights]:  # "accused Y of Z", "described Y as Z", "called Y Z"
-        if extra.i > obj.i and (extra.dep_ == "oprd" or extra.dep_ == "prep" and extra.lower_ in ("of", "for", "over", "as")):
-            last = max(last, extra.right_edge.i)
+    last = _object_end(verb, obj, last)
     if role == "naming" and last == obj.right_edge.i:
         return []
     doc = verb.doc
@@ -232,10 +234,11 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_so
     passive with no agent has no source."""
     source_span = mention_span(source) if source is not None else (0, 0)
     para = lay.paragraph(lay.doc[cue.head].idx)
-    tokens = [
-        t for t in tokens
-        if (hull or not (source_span[0] <= t.i < source_span[1])) and (lay.paragraph(t.idx) == para or not skip_source)
-    ]
+    tokens = sorted(  # a subtree is out of order where the parse is not projective
+        (t for t in tokens
+         if (hull or not (source_span[0] <= t.i < source_span[1])) and (lay.paragraph(t.idx) == para or not skip_source)),
+        key=lambda t: t.i,
+    )
     if not tokens:
         return None
     start, end = _trim_tokens(tokens)
@@ -275,3 +278,98 @@ def _trim_tokens(tokens: list[Token]) -> tuple[int | None, int | None]:
     if start > end:
         return None, None
     return start, end
+
+
+# --- every reading the parse offers, for the learned decision to choose from ----------------
+
+_PREP_CONTENT = frozenset({"pobj", "pcomp"})
+_NOUN_SOURCES = frozenset({"by", "from"})  # "criticism from the union", "a call by the mayor"
+
+
+def proposals(
+    lay: Layout, cue: Cue, claimed: dict[int, Attribution], speaker: SpeakerPick | None = None
+) -> list[Attribution]:
+    """Every claim `cue` could make: the rule's own reading (for a lexicon cue) and each other
+    construction the parse offers — its clause, infinitive, object, each preposition's object,
+    a passive's subject, the noun a relative clause describes, the sentence it is set into, the
+    rest of the sentence. `rule` names the construction. `speaker` picks each reading's source,
+    given the tokens of its content (by default, the rules' source outside the content)."""
+    doc = lay.doc
+    head = doc[cue.head]
+    if speaker is None:
+        allowed = lay.speaker_ok(head)
+        find_source = noun_source if head.pos_ in ("NOUN", "PROPN") else source_of
+
+        def speaker(inside: set[int]) -> Token | None:
+            return find_source(head, lambda tok: allowed(tok) and tok.i not in inside)
+
+    found: list[Attribution] = []
+    if cue.form != "learned":
+        ruled = reported(lay, cue, claimed)
+        if ruled is not None:
+            found.append(ruled)
+    if cue.form in ("according", "colon"):
+        return found
+
+    def add(tokens: list[Token], rule: str, hull: bool = False) -> None:
+        """A reading whose content is `tokens`; with `hull`, the content may hold its source."""
+        if not tokens:
+            return
+        source = speaker(set() if hull else {t.i for t in tokens})
+        att = _reported_claim(lay, cue, tokens, source, rule, claimed, hull=hull or source is None)
+        if att is not None and not any(a.parts == att.parts and a.source == att.source for a in found):
+            found.append(att)
+
+    sent = head.sent
+    for child in head.children:
+        dep = child.dep_
+        if dep == "ccomp" and child.i > head.i:
+            add(_clause_content(lay, head, child), "clause")
+        elif dep in ("xcomp", "acl") and child.i > head.i:
+            add(list(child.subtree), "infinitive")
+        elif dep == "dobj":
+            add([t for t in head.subtree if child.left_edge.i <= t.i <= _object_end(head, child, child.right_edge.i)], "object")
+            add([t for t in sent if t.i >= child.left_edge.i], "object-on")
+        elif dep in ("prep", "agent") and child.i > head.i:
+            objects = [c for c in child.children if c.dep_ in _PREP_CONTENT]
+            if objects and child.lower_ not in _NOUN_SOURCES:
+                add(list(objects[0].subtree), "prep")
+        elif dep == "nsubjpass":
+            add(list(child.subtree), "patient")
+        elif dep in ("acomp", "oprd") and child.i > head.i:
+            add(list(child.subtree), "complement")
+    if head.dep_ in ("relcl", "acl") and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        described = head.head
+        add([t for t in described.subtree if t.i <= described.i], "antecedent")
+    if head.dep_ in ("parataxis", "ccomp", "advcl"):  # a tag set into the clause it reports
+        governor = head.head
+        add([t for t in governor.subtree if not head.left_edge.i <= t.i <= head.right_edge.i], "aside")
+    add([t for t in sent if t.i > head.i], "rest")
+    add([t for t in sent if not t.is_space], "sentence", hull=True)
+    return found
+
+
+def _object_end(verb: Token, obj: Token, last: int) -> int:
+    """The last token of what an object says, `last` or past it to the phrase that completes it:
+    "accused Y of Z", "described Y as Z", "called Y Z"."""
+    for extra in [*verb.rights, *obj.rights]:
+        if extra.i > obj.i and (extra.dep_ == "oprd" or extra.dep_ == "prep" and extra.lower_ in ("of", "for", "over", "as")):
+            last = max(last, extra.right_edge.i)
+    return last
+
+
+def noun_source(noun: Token, allowed) -> Token | None:
+    """Who holds a statement a noun names: its possessor or a name before it ("the mayor's call",
+    "the Danish denial"), the object of "by" or "from" ("criticism from the union"), or the
+    subject of the verb it is the object of ("the union issued a warning")."""
+    holder = holder_of(noun)
+    if holder is not None and allowed(holder):
+        return holder
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in _NOUN_SOURCES:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and allowed(pobj):
+                return pobj
+    if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+        return source_of(noun.head, allowed)
+    return None
