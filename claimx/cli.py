@@ -179,6 +179,10 @@ def extract(
     id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSONL or Parquet records."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print no claim listing."),
     fast: bool = typer.Option(False, "--fast", help="Skip the entity recogniser: ~1.8x faster, weaker names."),
+    attribution_model: Optional[str] = typer.Option(
+        None, "--attribution-model",
+        help="The learned attribution decision: a model file `claimx train` wrote, or 'rules' for the rules alone "
+             "(default: the model shipped with claimx)."),
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", help="Extract on the running Dask cluster at this address (tcp://host:8786)."),
     workers: Optional[int] = typer.Option(
@@ -216,12 +220,12 @@ def extract(
             folder = _or_exit(lambda: cluster.prepare_folder(folder, table_format))
         stream = _on_dask(cluster, inputs, failures, scheduler=scheduler, workers=workers, folder=folder,
                           format=table_format, keep=bool(files) or listing, partition_size=partition_size,
-                          model=model, fast=fast, batch_size=batch_size)
+                          model=model, fast=fast, attribution_model=attribution_model, batch_size=batch_size)
     else:
         from claimx.extraction import extract_many
         from claimx.loading import load
 
-        nlp = _or_exit(lambda: load(model, fast=fast))
+        nlp = _or_exit(lambda: load(model, fast=fast, attribution_model=attribution_model))
         stream = extract_many(inputs, nlp=nlp, batch_size=batch_size, n_process=n_process)
 
     def results() -> Iterator:
@@ -354,6 +358,8 @@ def evaluate(
     gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="Gold JSONL (seeds or PolNeAR format)."),
     texts: Optional[Path] = typer.Option(None, "--texts", help="Folder of article texts (seeds format)."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name."),
+    attribution_model: Optional[str] = typer.Option(
+        None, "--attribution-model", help="A model file `claimx train` wrote, or 'rules' (default: the shipped one)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Score only the first N documents."),
     misses: int = typer.Option(30, "--misses", min=0, help="How many misses and false positives to list."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the report as JSON here."),
@@ -363,10 +369,53 @@ def evaluate(
     from claimx.exports import write_text
     from claimx.loading import load
 
-    report = _or_exit(lambda: run(gold, nlp=load(model), texts=texts, limit=limit))
+    report = _or_exit(lambda: run(gold, nlp=load(model, attribution_model=attribution_model), texts=texts,
+                                  limit=limit))
     typer.echo(report.render(max_misses=misses))
     if json_out is not None:
         write_text(json_out, lambda out: out.write(json.dumps(report.to_dict(), indent=1, ensure_ascii=False)))
+
+
+@app.command()
+def train(
+    corpus: List[Path] = typer.Argument(..., exists=True, dir_okay=False,
+                                        help="PolNeAR-format gold JSONL: articles with their attributions."),
+    output: Path = typer.Option(..., "-o", "--output", help="Write the model here (.npz)."),
+    model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline to parse with (default: see README)."),
+    dev: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False,
+                                       help="Gold JSONL to score the trained model on, never trained on."),
+    regularisation: float = typer.Option(0.5, "--regularisation", min=1e-6,
+                                         help="Inverse L2 strength of the cue, speaker and quote models."),
+    claim_regularisation: float = typer.Option(0.1, "--claim-regularisation", min=1e-6,
+                                               help="Inverse L2 strength of the claim model."),
+    cue_threshold: float = typer.Option(0.05, "--cue-threshold", min=0.0, max=1.0,
+                                        help="Cue probability over which a word proposes claims."),
+) -> None:
+    """Train the learned attribution decision on annotated news, and write it to --output.
+
+    Use it with `claimx extract --attribution-model MODEL` or `claimx.load(attribution_model=MODEL)`.
+    Needs the train extra: pip install "claimx[train]"."""
+    import time
+
+    from claimx.loading import load
+    from claimx.training import Settings
+    from claimx.training import train as fit
+
+    started = time.monotonic()
+
+    def progress(message: str) -> None:
+        typer.echo(f"claimx train [{time.monotonic() - started:5.0f} s] {message}", err=True)
+
+    settings = Settings(regularisation=regularisation, claim_regularisation=claim_regularisation,
+                        cue_threshold=cue_threshold)
+    nlp = _or_exit(lambda: load(model, attribution_model="rules"))
+    _or_exit(lambda: fit(corpus, output, nlp=nlp, settings=settings, progress=progress))
+    if dev is not None:
+        from claimx.evaluate import evaluate as run
+
+        progress(f"scoring on {dev}")
+        report = _or_exit(lambda: run(dev, nlp=load(model, attribution_model=str(output))))
+        typer.echo(report.render(max_misses=0))
 
 
 def main() -> None:

@@ -81,10 +81,11 @@ class Job:
     text_field: str = "text"
     id_field: str = "id"
     text: bool = False
+    attribution_model: str | None = None
 
 
-def plugin_name(model: str | None, fast: bool = False) -> str:
-    return f"claimx-pipeline:{model or 'default'}{':fast' if fast else ''}"
+def plugin_name(model: str | None, fast: bool = False, attribution_model: str | None = None) -> str:
+    return f"claimx-pipeline:{model or 'default'}{':fast' if fast else ''}:{attribution_model or 'default'}"
 
 
 class ClaimxPipeline(WorkerPlugin):
@@ -93,10 +94,11 @@ class ClaimxPipeline(WorkerPlugin):
 
     idempotent = True  # registering it again keeps the pipelines already loaded
 
-    def __init__(self, model: str | None = None, fast: bool = False) -> None:
+    def __init__(self, model: str | None = None, fast: bool = False, attribution_model: str | None = None) -> None:
         self.model = model
         self.fast = fast
-        self.name = plugin_name(model, fast)
+        self.attribution_model = attribution_model
+        self.name = plugin_name(model, fast, attribution_model)
         self.nlp: Language | None = None
         self.lock: threading.Lock | None = None
         self.loads = 0  # pipelines this worker loaded: 1, however many partitions it ran
@@ -105,7 +107,7 @@ class ClaimxPipeline(WorkerPlugin):
     def setup(self, worker: Any) -> None:
         from claimx.loading import load
 
-        self.nlp = load(self.model, fast=self.fast)
+        self.nlp = load(self.model, fast=self.fast, attribution_model=self.attribution_model)
         self.lock = threading.Lock()
         self.loads += 1
 
@@ -121,7 +123,7 @@ def _pipeline(job: Job) -> tuple[Language, threading.Lock]:
     was built), the default pipeline of this process, itself loaded once per process. A worker
     parses one partition at a time: spaCy pipelines are not shared between threads."""
     try:
-        plugin = get_worker().plugins.get(plugin_name(job.model, job.fast))
+        plugin = get_worker().plugins.get(plugin_name(job.model, job.fast, job.attribution_model))
     except ValueError:  # not in a Dask worker
         plugin = None
     if plugin is not None and plugin.nlp is not None:
@@ -129,13 +131,14 @@ def _pipeline(job: Job) -> tuple[Language, threading.Lock]:
         return plugin.nlp, plugin.lock
     from claimx.loading import choose_model, default_pipeline
 
-    return default_pipeline(choose_model(job.model), job.fast), _FALLBACK_LOCK
+    return default_pipeline(choose_model(job.model), job.fast, job.attribution_model), _FALLBACK_LOCK
 
 
-def load_on_workers(client: Client, model: str | None = None, fast: bool = False) -> None:
+def load_on_workers(client: Client, model: str | None = None, fast: bool = False,
+                    attribution_model: str | None = None) -> None:
     """Load the pipeline in every worker of `client`'s cluster now, and in every worker that joins
     later. A model the workers cannot load raises its coded error here, not in the first task."""
-    client.register_plugin(ClaimxPipeline(model, fast))
+    client.register_plugin(ClaimxPipeline(model, fast, attribution_model))
 
 
 # --- extraction --------------------------------------------------------------------------------
@@ -146,6 +149,7 @@ def extract_bag(
     *,
     model: str | None = None,
     fast: bool = False,
+    attribution_model: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     text_field: str = "text",
     id_field: str = "id",
@@ -154,9 +158,9 @@ def extract_bag(
     """A bag of result records, one per item and in its place: texts, (text, id) pairs, or records
     with their text in `text_field` and their id in `id_field`. A document without an id is named
     `doc<partition>.<index>`. With a Dask client open, its workers load the pipeline now."""
-    job = Job(model, fast, batch_size, text_field, id_field, text)
+    job = Job(model, fast, batch_size, text_field, id_field, text, attribution_model)
     try:
-        load_on_workers(default_client(), model, fast)
+        load_on_workers(default_client(), model, fast, attribution_model)
     except ValueError:  # no client: the tasks load the pipeline once per process
         pass
     parts = items.to_delayed()
@@ -170,6 +174,7 @@ def extract_frame(
     id_column: str | None = "id",
     model: str | None = None,
     fast: bool = False,
+    attribution_model: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> db.Bag:
     """`extract_bag` over a dataframe's text column; documents are named by `id_column`, or by
@@ -179,8 +184,8 @@ def extract_frame(
         items = frame[[text_column]].to_bag(index=True, format="dict")
     else:
         items = frame[[id_column, text_column]].to_bag(format="dict")
-    return extract_bag(items, model=model, fast=fast, batch_size=batch_size, text_field=text_column,
-                       id_field=id_column)
+    return extract_bag(items, model=model, fast=fast, attribution_model=attribution_model, batch_size=batch_size,
+                       text_field=text_column, id_field=id_column)
 
 
 def extract_records(items: list, partition: int = 0, job: Job = Job(), nlp: Language | None = None) -> list[dict[str, Any]]:
@@ -396,6 +401,7 @@ def extract_stream(
     partition_size: int = 16,
     model: str | None = None,
     fast: bool = False,
+    attribution_model: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     folder: Path | None = None,
     format: str = "jsonl",
@@ -405,8 +411,8 @@ def extract_stream(
     with texts. Partitions of `partition_size` go out a few per worker at a time, so the stream is
     never read far ahead. With `folder`, each task also writes its partition there (see
     `write_partitions`); with `keep=False`, only error rows come back."""
-    job = Job(model, fast, batch_size, text=True)
-    load_on_workers(client, model, fast)
+    job = Job(model, fast, batch_size, text=True, attribution_model=attribution_model)
+    load_on_workers(client, model, fast, attribution_model)
     window = 4 * max(1, len(client.scheduler_info()["workers"]))
     pending: deque = deque()
     for n, part in enumerate(_windows(iter(items), partition_size)):

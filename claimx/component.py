@@ -7,12 +7,15 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimx.attribution import Attribution, Decision, attribute
+from claimx.attribution import Attribution, Decision, attribute, load_decision
 from claimx.cues import find_cues
 from claimx.entities import EntityRecord, Resolver
 from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
 from claimx.quotes import scan_quotes
 from claimx.targets import find_targets
+
+DEFAULT_MODEL = "default"  # the attribution model shipped with claimx
+RULES_ONLY = "rules"  # no learned decision: the rules alone
 
 # The result travels with the Doc as plain JSON-ready data, so Docs still serialise (to_bytes,
 # DocBin) and cross process boundaries (nlp.pipe(n_process=…)); the getters rebuild the models.
@@ -45,24 +48,39 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 @Language.factory(
     "claimx",
-    default_config={"min_confidence": 0.0},
+    default_config={"min_confidence": 0.0, "attribution_model": DEFAULT_MODEL},
     requires=["token.dep", "token.head", "token.pos", "token.lemma", "doc.ents"],
     assigns=["doc._.claimx", "doc._.claims"],
 )
-def make_claimx(nlp: Language, name: str, *, min_confidence: float) -> ClaimxComponent:
-    return ClaimxComponent(name, min_confidence=min_confidence)
+def make_claimx(nlp: Language, name: str, *, min_confidence: float, attribution_model: str) -> ClaimxComponent:
+    return ClaimxComponent(name, min_confidence=min_confidence, attribution_model=attribution_model)
 
 
 class ClaimxComponent:
-    """Finds the claims of a parsed Doc. Claims under `min_confidence` are dropped."""
+    """Finds the claims of a parsed Doc. Claims under `min_confidence` are dropped.
+    `attribution_model` is "default" (the learned decision shipped with claimx), "rules" (the
+    rules alone) or the path of a model `claimx train` wrote; it is read once per process."""
 
-    def __init__(self, name: str = "claimx", *, min_confidence: float = 0.0) -> None:
+    def __init__(self, name: str = "claimx", *, min_confidence: float = 0.0,
+                 attribution_model: str = DEFAULT_MODEL) -> None:
         self.name = name
         self.min_confidence = min_confidence
+        self.attribution_model = attribution_model
+        self.decision = decision_for(attribution_model)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.claimx_data = analyse(doc, min_confidence=self.min_confidence).model_dump(mode="json")
+        doc._.claimx_data = analyse(doc, min_confidence=self.min_confidence, decision=self.decision).model_dump(
+            mode="json")
         return doc
+
+
+def decision_for(attribution_model: str | None) -> Decision | None:
+    """The learned decision an `attribution_model` setting names (None: the rules alone)."""
+    if attribution_model in (None, DEFAULT_MODEL):
+        return load_decision()
+    if attribution_model == RULES_ONLY:
+        return None
+    return load_decision(str(attribution_model))
 
 
 def analyse(

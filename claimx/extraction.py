@@ -168,8 +168,11 @@ def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None, cleaned: str
 
     result = doc._.claimx if doc.has_extension("claimx_data") and doc._.claimx_data is not None else None
     if result is None:
+        from claimx.component import decision_for
+
         config = next((nlp.get_pipe(n) for n in _claimx_pipes(nlp)), None)
-        result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0), text=cleaned)
+        decision = config.decision if config is not None else decision_for(None)  # the caller's own pipeline
+        result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0), text=cleaned, decision=decision)
     if result.text != text:
         result = _rebase(result, text)
     return result.model_copy(update={"doc_id": doc_id}) if doc_id is not None else result

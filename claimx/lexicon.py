@@ -15,7 +15,7 @@ from typing import Mapping
 from claimx.errors import ClaimxError
 
 ACTS = frozenset({"claim", "accusation", "denial", "warning", "threat", "promise", "admission", "question",
-                  "belief", "report", "other"})
+                  "belief", "report", "stance", "intention", "other"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,8 +33,13 @@ def choose_model(name: str | None = None) -> str:
     return next((m for m in OFFICIAL_MODELS if spacy.util.is_package(m)), DEFAULT_MODEL)
 
 
-def load(name: str | None = None, *, min_confidence: float = 0.0, fast: bool = False) -> Language:
+def load(
+    name: str | None = None, *, min_confidence: float = 0.0, fast: bool = False, attribution_model: str | None = None
+) -> Language:
     """A fresh spaCy pipeline with a `claimx` pipe at its end.
+
+    `attribution_model` is the learned attribution decision: None or "default" for the one shipped
+    with claimx, "rules" for the rules alone, or the path of a model `claimx train` wrote.
 
     `fast=True` disables the entity recogniser, about half of spaCy's time: names then come
     from runs of proper nouns, first names and places.tsv. Speaker mentions are unchanged;
@@ -54,7 +59,8 @@ def load(name: str | None = None, *, min_confidence: float = 0.0, fast: bool = F
     check(nlp, name)
     if nlp.has_pipe("parser"):
         nlp.add_pipe("claimx_paragraphs", before="parser")
-    nlp.add_pipe("claimx", config={"min_confidence": min_confidence})
+    nlp.add_pipe("claimx", config={"min_confidence": min_confidence,
+                                   "attribution_model": str(attribution_model or "default")})
     if fast and nlp.has_pipe("ner"):
         nlp.disable_pipe("ner")
     nlp.meta["claimx"] = {
@@ -63,6 +69,7 @@ def load(name: str | None = None, *, min_confidence: float = 0.0, fast: bool = F
         "model_version": nlp.meta.get("version", ""),
         "loaded_as": name,
         "fast": fast,
+        "attribution_model": str(attribution_model or "default"),
     }
     return nlp
 
@@ -78,6 +85,6 @@ def check(nlp: Language, name: str = "the pipeline") -> None:
 
 
 @lru_cache(maxsize=4)
-def default_pipeline(name: str, fast: bool = False) -> Language:
-    """The pipeline `extract` uses when given no `nlp`: loaded once per process and name."""
-    return load(name, fast=fast)
+def default_pipeline(name: str, fast: bool = False, attribution_model: str | None = None) -> Language:
+    """The pipeline `extract` uses when given no `nlp`: loaded once per process and settings."""
+    return load(name, fast=fast, attribution_model=attribution_model)

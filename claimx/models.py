@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # networkx is imported only when a graph is asked for
 
 Kind = Literal["direct", "indirect", "mixed"]
 Act = Literal[
-    "claim", "accusation", "denial", "warning", "threat", "promise", "admission", "question", "belief", "report", "other"
+    "claim", "accusation", "denial", "warning", "threat", "promise", "admission", "question", "belief", "report",
+    "stance", "intention", "other",
 ]
 EntityKind = Literal["person", "organization", "place", "group", "unnamed", "unknown"]
 

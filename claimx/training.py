@@ -33,7 +33,7 @@ import numpy as np
 from claimx import errors
 from claimx.attribution import features
 from claimx.attribution.candidates import Attribution
-from claimx.attribution.decision import _HEAD_POS, _JUDGED_RULES as _RULES, Decision, attribute
+from claimx.attribution.decision import _HEAD_POS, _JUDGED_RULES as _RULES, _KEPT, Decision, attribute
 from claimx.cues import find_cues
 from claimx.entities import mention_span
 from claimx.evaluate import GoldAttribution, GoldDoc, read_gold
@@ -45,10 +45,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 Progress = Callable[[str], None]
-import os
-DETECT = bool(os.environ.get('CLAIMX_DETECT'))
 _NEVER = 2.0  # a threshold no probability reaches
-_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+_THRESHOLDS = tuple(round(0.2 + 0.025 * k, 3) for k in range(17))  # 0.2, 0.225, … 0.6
 
 
 @dataclass(frozen=True)
@@ -127,14 +125,15 @@ def train(
     trial = None
     if tune and fit_on:
         trial = _fit(fit_on, settings, progress)
-        claim_threshold, quote_threshold, f1 = _tune(trial, tune, settings)
-        progress(f"thresholds on {len(tune)} held-out documents: claim {claim_threshold}, quote {quote_threshold} "
-                 f"(attributed F1 {f1:.3f})")
+        claim_threshold, learned_threshold, quote_threshold, f1 = _tune(trial, tune, settings)
+        progress(f"thresholds on {len(tune)} held-out documents: lexicon cues {claim_threshold}, learned cues "
+                 f"{learned_threshold}, lines {quote_threshold} (attributed F1 {f1:.3f})")
     else:
-        claim_threshold = quote_threshold = 0.5
+        claim_threshold = learned_threshold = quote_threshold = 0.5
     final = _fit(parsed, settings, progress) if refit or trial is None else trial
     decision = Decision(
-        final.cue, final.speaker, final.claim, final.quote, settings.cue_threshold, claim_threshold, quote_threshold,
+        final.cue, final.speaker, final.claim, final.quote, cue_threshold=settings.cue_threshold,
+        claim_threshold=claim_threshold, learned_threshold=learned_threshold, quote_threshold=quote_threshold,
         meta={
             "trained_on": [Path(p).name for p in paths],
             "documents": len(golds),
@@ -226,44 +225,60 @@ def _fit(docs: list[_Parsed], settings: Settings, progress: Progress) -> _Weight
         progress(f"{what} model: {len(everything.labels)} {unit}, {sum(everything.labels)} right")
         return held_out, _logistic(everything, settings)
 
-    cue_folds, cue = cross_fit(collect(lambda p: Decision(zero, zero, zero, zero, _NEVER, _NEVER, -1.0), "cue_rows"),
-                               "cue", "tokens")
+    def proposing(cue: np.ndarray, speaker: np.ndarray = zero, claim: np.ndarray = zero, keep: float = _NEVER,
+                  cue_threshold: float = settings.cue_threshold) -> Decision:
+        """A decision that proposes with these models, keeps readings over `keep` and every quote."""
+        return Decision(cue, speaker, claim, zero, cue_threshold=cue_threshold, claim_threshold=keep,
+                        learned_threshold=keep, quote_threshold=-1.0)
+
+    cue_folds, cue = cross_fit(collect(lambda p: proposing(zero, cue_threshold=_NEVER), "cue_rows"), "cue", "tokens")
     speaker_folds, speaker = cross_fit(
-        collect(lambda p: Decision(cue_folds[p.fold], zero, zero, zero, settings.cue_threshold, _NEVER, -1.0),
-                "speaker_rows"),
+        collect(lambda p: proposing(cue_folds[p.fold]), "speaker_rows"),
         "speaker", "candidates")
     claim_rows = _Rows()
-    for rows in collect(lambda p: Decision(cue_folds[p.fold], speaker_folds[p.fold], zero, zero,
-                                           settings.cue_threshold, _NEVER, -1.0), "claim_rows"):
+    for rows in collect(lambda p: proposing(cue_folds[p.fold], speaker_folds[p.fold]), "claim_rows"):
         claim_rows.extend(rows)
     claim = _logistic(claim_rows, settings, settings.claim_regularisation)
     progress(f"claim model: {len(claim_rows.labels)} readings, {sum(claim_rows.labels)} right")
     quote_rows = _Rows()
-    for rows in collect(lambda p: Decision(cue, speaker, claim, zero, settings.cue_threshold, 0.5, -1.0),
-                        "quote_rows"):
+    for rows in collect(lambda p: proposing(cue, speaker, claim, keep=0.4), "quote_rows"):
         quote_rows.extend(rows)
     quote = _logistic(quote_rows, settings)
     progress(f"quote model: {len(quote_rows.labels)} claims, {sum(quote_rows.labels)} right")
     return _Weights(cue, speaker, claim, quote)
 
 
-def _tune(weights: _Weights, docs: list[_Parsed], settings: Settings) -> tuple[float, float, float]:
-    """The claim and quote thresholds that maximise attributed F1 on held-out documents."""
+def _tune(weights: _Weights, docs: list[_Parsed], settings: Settings) -> tuple[float, float, float, float]:
+    """The thresholds that maximise attributed F1 on held-out documents: for readings of lexicon
+    cues, of words only the cue model found, and for line claims. Each is chosen on F1 averaged
+    with its neighbours on the grid, so that one lucky value on a small set does not decide it."""
     lowest = min(_THRESHOLDS)
-    decision = Decision(weights.cue, weights.speaker, weights.claim, weights.quote, settings.cue_threshold,
-                        lowest, lowest)
+    decision = Decision(weights.cue, weights.speaker, weights.claim, weights.quote, cue_threshold=settings.cue_threshold,
+                        claim_threshold=lowest, learned_threshold=lowest, quote_threshold=lowest)
     found = [(p, _run(p, decision)) for p in docs]
-    best = (0.5, 0.5, -1.0)
-    for claim_threshold in _THRESHOLDS:
-        for quote_threshold in _THRESHOLDS:
-            kept = [
-                (p, [a for a in atts if a.score >= (quote_threshold if a.rule in _RULES else claim_threshold)])
-                for p, atts in found
-            ]
-            f1 = _attributed_f1(kept)
-            if f1 > best[2]:
-                best = (claim_threshold, quote_threshold, f1)
-    return best
+
+    def f1(lexical: float, learned: float, quote: float) -> float:
+        def kept(att: Attribution) -> bool:
+            if att.rule in _KEPT:
+                return True
+            if att.rule in _RULES:
+                return att.score >= quote
+            return att.score >= (learned if att.learned else lexical)
+
+        return _attributed_f1([(p, [a for a in atts if kept(a)]) for p, atts in found])
+
+    quote = max(_THRESHOLDS[::2], key=lambda q: f1(0.4, 0.4, q))
+    grid = {(a, b): f1(a, b, quote) for a in _THRESHOLDS for b in _THRESHOLDS}
+    n = len(_THRESHOLDS)
+
+    def smoothed(j: int, k: int) -> float:
+        cells = [grid[_THRESHOLDS[a], _THRESHOLDS[b]] for a in range(max(0, j - 1), min(n, j + 2))
+                 for b in range(max(0, k - 1), min(n, k + 2))]
+        return sum(cells) / len(cells)
+
+    best = max(((j, k) for j in range(n) for k in range(n)), key=lambda jk: smoothed(*jk))
+    lexical, learned = _THRESHOLDS[best[0]], _THRESHOLDS[best[1]]
+    return lexical, learned, quote, grid[lexical, learned]
 
 
 def _attributed_f1(found: list[tuple[_Parsed, list[Attribution]]]) -> float:
@@ -346,7 +361,7 @@ class _Recorder:
         order = np.argsort(doc_rows, kind="stable")
         bounds = np.searchsorted(doc_rows[order], np.arange(token_features.n + 1))
         self.token_slots = [slots[order[bounds[i] : bounds[i + 1]]] for i in range(token_features.n)]
-        doc = self.doc = token_features.doc
+        doc = self.doc = lay.doc
         heads = _cue_heads(doc, self.gold)
         for tok in doc:
             if tok.pos_ in _HEAD_POS and not token_features.in_quote[tok.i]:
@@ -361,7 +376,7 @@ class _Recorder:
             if candidate is None:
                 chars = None
             else:
-                span = self.doc[slice(*mention_span(candidate))]
+                span = self.doc[slice(*mention_span(self.doc[candidate]))]
                 chars = (span.start_char, span.end_char)
             self.speaker_rows.add(row, any(_same_speaker(chars, g) for g in golds))
 
@@ -370,7 +385,7 @@ class _Recorder:
         speaker = _speaker_chars(self.doc, att)
         right = any(
             g.cue is not None and g.cue[0] <= at < g.cue[1] and _covers(att.start, att.end, g)
-            and (DETECT or _same_speaker(speaker, g))
+            and _same_speaker(speaker, g)
             for g in self.gold.attributions
         )
         self.claim_rows.add(np.concatenate([self.token_slots[head], slots]), right)

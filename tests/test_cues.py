@@ -9,7 +9,7 @@ from claimx import lexicon
 from claimx.cues import find_cues
 
 ACTS = {"claim", "accusation", "denial", "warning", "threat", "promise", "admission", "question", "belief",
-        "report", "other"}
+        "report", "stance", "intention", "other"}
 
 
 def cues_in(nlp, text):

@@ -7,7 +7,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, POS, SENT_START, TAG
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
@@ -54,6 +57,7 @@ class Attribution:
     follows: Attribution | None = None
     quotes: list[int] = field(default_factory=list)
     score: float | None = None  # the learned decision's probability, when it made one
+    learned: bool = False  # its cue word was found by the learned decision, not by the lexicon
 
 
     @property
@@ -76,6 +80,38 @@ class Tag:
     cue: tuple[int, int]
     act: str
     source: Token
+
+
+class Parse:
+    """The parse of a Doc as plain lists of spaCy's ids, one entry per token, so that many tokens
+    can be read without making a Token object for each: what the learned decision reads.
+    `sent_lo`/`sent_hi` bound each token's sentence, `para` numbers its paragraph."""
+
+    COLUMNS = (LEMMA, LOWER, POS, TAG, DEP, HEAD, ENT_TYPE, IDX, LENGTH, SENT_START, IS_PUNCT, IS_SPACE)
+
+    def __init__(self, doc: Doc, newlines: list[int]) -> None:
+        n = len(doc)
+        array = doc.to_array(list(self.COLUMNS)) if n else np.zeros((0, len(self.COLUMNS)), dtype=np.uint64)
+        self.array = array
+        index = np.arange(n, dtype=np.int64)
+        head = index + array[:, 5].view(np.int64)
+        starts = array[:, 9].view(np.int64) == 1
+        if n:
+            starts[0] = True
+        first = np.flatnonzero(starts)
+        sentence = np.cumsum(starts) - 1
+        self.sent_lo: list[int] = first[sentence].tolist()
+        self.sent_hi: list[int] = np.append(first[1:], n)[sentence].tolist()
+        self.head: list[int] = head.tolist()
+        (self.lemma, self.lower, self.pos, self.tag, self.dep, _, self.ent, self.idx, self.length, _, self.punct,
+         self.space) = (array[:, k].tolist() for k in range(len(self.COLUMNS)))
+        self.para: list[int] = np.searchsorted(np.array(newlines, dtype=np.int64), array[:, 7].astype(np.int64)).tolist()
+
+    def token_at(self, char: int) -> int:
+        """The token holding character offset `char` (or the first after it)."""
+        from bisect import bisect_right
+
+        return max(0, bisect_right(self.idx, char) - 1)
 
 
 class Layout:
@@ -107,6 +143,10 @@ class Layout:
 
     def paragraph(self, char: int) -> int:
         return bisect_left(self.newlines, char)
+
+    @cached_property
+    def parse(self) -> Parse:
+        return Parse(self.doc, self.newlines)
 
     def in_quote(self, t: int) -> bool:
         return self.quote_of[t] != -1

@@ -33,7 +33,18 @@ from claimx.quotes import QuoteScan
 from claimx.sources import source_of
 
 FORMAT = "claimx-attribution/1"  # the file format and feature set a model was trained for
-_HEAD_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "PROPN", "ADP"})
+_HEAD_POS = ("VERB", "AUX", "NOUN", "ADJ", "PROPN", "ADP")  # the words that may be cues
+
+
+@lru_cache(maxsize=1)
+def _head_pos() -> frozenset[int]:
+    return frozenset(features.word(pos) for pos in _HEAD_POS)
+
+
+@lru_cache(maxsize=1)
+def _auxiliaries() -> frozenset[int]:
+    """An auxiliary ("was announced", "is expected") reports nothing: its verb does."""
+    return frozenset(features.word(dep) for dep in ("aux", "auxpass"))
 
 
 
@@ -56,7 +67,8 @@ class Decision:
     `cue` scores each token as a cue word; tokens over `cue_threshold` propose claims. `speaker`
     ranks who could speak for a cue word (nobody among them). `claim`
     scores each proposed reading (the cue word's features plus the reading's own); the best
-    reading of a word is kept over `claim_threshold`. `quote` scores the claims the quote and line
+    reading of a word is kept over `claim_threshold`, or `learned_threshold` for a word the lexicon
+    does not know. `quote` scores the claims the quote and line
     rules made, which are kept over `quote_threshold`. `meta` says how the model was trained.
     """
 
@@ -66,19 +78,22 @@ class Decision:
     quote: np.ndarray
     cue_threshold: float = 0.1
     claim_threshold: float = 0.5
+    learned_threshold: float = 0.5
     quote_threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
 
     def save(self, path: str | Path) -> None:
         """Write the model as one compressed numpy archive (no pickles)."""
-        meta = {**self.meta, "format": FORMAT, "bits": features.BITS, "cue_threshold": self.cue_threshold,
-                "claim_threshold": self.claim_threshold, "quote_threshold": self.quote_threshold}
+        meta = {**self.meta, "format": FORMAT, "bits": features.BITS, "probe": features.probe(),
+                "cue_threshold": self.cue_threshold, "claim_threshold": self.claim_threshold,
+                "learned_threshold": self.learned_threshold,
+                "quote_threshold": self.quote_threshold}
         arrays = {}
-        for name in _VECTORS:
+        for name in _VECTORS:  # weights too small to move a score are left out; the rest as float16
             weights = getattr(self, name)
-            nonzero = np.flatnonzero(weights)
-            arrays[f"{name}_slots"] = nonzero.astype(np.int32)
-            arrays[f"{name}_weights"] = weights[nonzero].astype(np.float32)
+            kept = np.flatnonzero(np.abs(weights) >= _SMALLEST_WEIGHT)
+            arrays[f"{name}_slots"] = kept.astype(np.int32)
+            arrays[f"{name}_weights"] = weights[kept].astype(np.float16)
         with open(path, "wb") as out:
             np.savez_compressed(out, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
 
@@ -90,6 +105,8 @@ class Decision:
                 meta = json.loads(str(archive["meta"]))
                 if meta.get("format") != FORMAT or meta.get("bits") != features.BITS:
                     raise errors.bad_attribution_model(str(path), f"format {meta.get('format')!r}, expected {FORMAT!r}")
+                if meta.get("probe") != features.probe():  # another Python hashes features differently
+                    raise errors.bad_attribution_model(str(path), "its features were hashed differently than here")
                 vectors = {}
                 for name in _VECTORS:
                     weights = np.zeros(features.SLOTS, dtype=np.float64)
@@ -98,10 +115,12 @@ class Decision:
         except (OSError, ValueError, KeyError) as exc:
             raise errors.bad_attribution_model(str(path), str(exc)) from None
         return cls(**vectors, cue_threshold=meta["cue_threshold"], claim_threshold=meta["claim_threshold"],
+                   learned_threshold=meta["learned_threshold"],
                    quote_threshold=meta["quote_threshold"], meta=meta)
 
 
 _VECTORS = ("cue", "speaker", "claim", "quote")
+_SMALLEST_WEIGHT = 1e-3
 SHIPPED = Path(__file__).resolve().parent.parent / "weights" / "attribution.npz"
 
 
@@ -185,8 +204,14 @@ def attribute(
             if att is not None and not competes(att):
                 keep(att)
     else:
-        for att in _learned(lay, heads, used_cues, claimed, decision, observe):
+        chosen, inner = _learned(lay, heads, used_cues, claimed, decision, observe)
+        for att in chosen:
             if not competes(att) and not any(k in claimed for k in att.quotes):
+                keep(att)
+        for att in inner:  # "X recalled that Y said Z": Y's claim, in X's, is kept on weaker evidence
+            at = lay.doc[att.cue[0]].idx
+            if any(o.start <= at < o.end and o.start <= att.start and att.end <= o.end for o in found) \
+                    and not competes(att) and not any(k in claimed for k in att.quotes):
                 keep(att)
 
     found.sort(key=lambda a: a.start)
@@ -205,92 +230,109 @@ def _learned(
     observe: Observer | None,
 ) -> list[Attribution]:
     """The best reading of each likely cue word whose probability clears the threshold, most
-    probable first."""
+    probable first; and the clause readings of speech verbs that fall short of it but not of
+    `NESTED_FLOOR`, to keep where they lie inside another claim."""
     doc = lay.doc
     in_quote = np.fromiter((q != -1 for q in lay.quote_of), dtype=bool, count=len(doc))
-    token_features = features.TokenFeatures(doc, in_quote, _headings(lay))
+    token_features = features.TokenFeatures(lay.parse, in_quote, _headings(lay))
     cue_p = _sigmoid(token_features.scores(decision.cue))
     if observe is not None:
         observe.tokens(lay, token_features, cue_p)
     heads = dict(heads)
+    pos = lay.parse.pos
     for i in np.flatnonzero(cue_p >= decision.cue_threshold).tolist():
-        if i not in heads and i not in used and not in_quote[i] and doc[i].pos_ in _HEAD_POS and asserted(doc[i]):
+        if i not in heads and i not in used and not in_quote[i] and pos[i] in _head_pos() \
+                and lay.parse.dep[i] not in _auxiliaries() and asserted(doc[i]):
             heads[i] = learned_cue(doc[i])
     if not heads:
-        return []
+        return [], []
     token_part = token_features.scores(decision.claim)
-    chosen = []
+    chosen, inner = [], []
     for i, cue in sorted(heads.items()):
-        head = doc[i]
-        pick = _speaker_pick(lay, head, decision, observe)
-        sureness: dict[tuple[int, int] | None, float] = {}
-
-        def speaker(inside: set[int]):
-            candidate, score = pick(inside)
-            sureness[None if candidate is None else mention_span(candidate)] = score
-            return candidate
-
+        speaker, sureness = _speaker_pick(lay, doc[i], decision, observe)
         best = None
         readings = proposals(lay, cue, claimed, speaker)
         rivals = frozenset(att.rule for att in readings)
         for att in readings:
             if att.cue is not None and att.rule in _RULE_READINGS:  # the rule's reading takes the learned speaker too
-                source = speaker(set(range(*_token_range(doc, att))))
+                around = att.source is not None and att.start <= doc[att.source[0]].idx < att.end  # a tag set in
+                source = speaker(0, 0) if around else speaker(*features.token_range(lay.parse, att.start, att.end))
                 att.source = None if source is None else mention_span(source)
-            slots = features.claim_slots(lay, att, head, cue_p[i], sureness.get(att.source, 0.0), rivals)
+            slots = features.claim_slots(lay, att, i, cue_p[i], sureness.get(att.source, 0.0), rivals)
             att.score = float(_sigmoid(token_part[i] + decision.claim[slots].sum()))
             if observe is not None:
                 observe.claim(att, slots, i)
             if best is None or att.score > best.score:
                 best = att
-        if best is not None and best.score >= decision.claim_threshold:
+        if best is None:
+            continue
+        best.learned = cue.form == "learned"
+        if best.score >= (decision.learned_threshold if best.learned else decision.claim_threshold):
+            if best.learned and cue.act == "other":  # a word no lexicon knows: its reading tells
+                best.act = READING_ACTS.get(best.rule, "other")
             chosen.append(best)
+        elif best.rule in ("reported", "noun") and best.source is not None and best.score >= NESTED_FLOOR \
+                and best.act in SPEECH_ACTS:
+            inner.append(best)
     chosen.sort(key=lambda a: -a.score)
-    return chosen
+    return chosen, inner
+
+
+# A speech verb's clause inside another claim ("X recalled that Y said Z") is rarely annotated
+# in PolNeAR, so the model scores it low; it is kept over this floor all the same: Y's claim is
+# real, and a fact-checker following who said what needs it.
+NESTED_FLOOR = 0.1
+SPEECH_ACTS = frozenset({"claim", "accusation", "denial", "warning", "threat", "promise", "admission", "report"})
+
+
+# The act of a cue word no lexicon knows, by what it reports: an infinitive states an intention
+# ("vowed to rebuild"), an object or a preposition's object a stance ("backed the plan", "sided
+# with the union"); a clause stays "other", as the verb alone says what kind of statement it is.
+READING_ACTS = {"infinitive": "intention", "object": "stance", "object-on": "stance", "prep": "stance",
+                "antecedent": "stance", "complement": "stance", "patient": "stance"}
 
 
 def _headings(lay: Layout) -> np.ndarray:
     """For each token, whether its line is a heading or caption (short, with no sentence end)."""
-    from spacy.attrs import IDX
-
     starts = [0] + [k + 1 for k in lay.newlines]
     ends = lay.newlines + [len(lay.text)]
     furniture = np.array([is_furniture_line(lay.text[s:e]) for s, e in zip(starts, ends)], dtype=bool)
-    line = np.searchsorted(np.array(starts), lay.doc.to_array(IDX).astype(np.int64), side="right") - 1
-    return furniture[line]
+    return furniture[np.array(lay.parse.para, dtype=np.int64)]
 
 
 def _speaker_pick(lay: Layout, head, decision: Decision, observe: Observer | None):
-    """Who speaks for cue word `head`, as a function of the tokens of a reading's content: the
-    best-ranked candidate outside them (nobody being a candidate too), and its score."""
+    """Who speaks for cue word `head`: a function of a reading's content tokens [lo, hi) that
+    gives the best-ranked candidate outside them (nobody being a candidate too), and the scores
+    of the mentions it gave, for the reading's features."""
     allowed = lay.speaker_ok(head)
-    rule_source = (noun_source if head.pos_ in ("NOUN", "PROPN") else source_of)(head, allowed)
-    candidates = features.speaker_candidates(lay, head, rule_source)
-    slots = [features.speaker_slots(head, c, rule_source) for c in candidates]
+    rule_token = (noun_source if head.pos_ in ("NOUN", "PROPN") else source_of)(head, allowed)
+    rule_source = None if rule_token is None else rule_token.i
+    candidates = features.speaker_candidates(lay, head.i, rule_source)
+    slots = [features.speaker_slots(lay, head.i, c, rule_source) for c in candidates]
     if observe is not None:
         observe.speaker(head.i, candidates, slots)
-    scores = [float(decision.speaker[s].sum()) for s in slots]
+    weights = decision.speaker
+    scores = [float(weights[s].sum()) for s in slots]
     ranked = sorted(zip(scores, range(len(candidates))), key=lambda pair: -pair[0])
+    sureness: dict[tuple[int, int] | None, float] = {}
+    doc = lay.doc
 
-    def pick(inside: set[int]):
+    def pick(lo: int, hi: int):
         for score, k in ranked:
             candidate = candidates[k]
-            if candidate is None or candidate.i not in inside:
-                return candidate, score
-        return None, 0.0
+            if candidate is None or not lo <= candidate < hi:
+                token = None if candidate is None else doc[candidate]
+                sureness[None if token is None else mention_span(token)] = score
+                return token
+        return None
 
-    return pick
-
-
-def _token_range(doc: Doc, att: Attribution) -> tuple[int, int]:
-    span = doc.char_span(att.start, att.end, alignment_mode="expand")
-    return (0, 0) if span is None else (span.start, span.end)
+    return pick, sureness
 
 
 # the readings the lexicon rules make (reported.reported), beside the parse's other constructions
 _RULE_READINGS = frozenset({"reported", "infinitive", "object", "passive", "raising", "according", "noun"})
 _JUDGED_RULES = frozenset({"tag", "inner-tag", "follow-on", "no-source", "colon-name", "headline"})
-_TAGGED = frozenset({"tag", "inner-tag"}) if not __import__("os").environ.get("VETO") else frozenset()
+_KEPT = frozenset({"tag", "inner-tag", "follow-on", "no-source"})  # a quote is a claim, whatever its score
 
 
 def _judge_rules(lay: Layout, claims: list[Attribution], decision: Decision, observe: Observer | None) -> list[Attribution]:
@@ -302,7 +344,7 @@ def _judge_rules(lay: Layout, claims: list[Attribution], decision: Decision, obs
             att.score = float(_sigmoid(decision.quote[slots].sum()))
             if observe is not None:
                 observe.quote(att, slots)
-            if att.score < decision.quote_threshold and att.rule not in _TAGGED:
+            if att.score < decision.quote_threshold and att.rule not in _KEPT:
                 continue
         kept.append(att)
     return kept
@@ -324,5 +366,10 @@ def _competes(lay: Layout, new: Attribution, old: Attribution, nests: bool = Fal
         return False
     if new.rule != "reported" and not nests:  # a stance inside reported content ("said the party supports it")
         return True
+    if nests:  # one holds the other, whose cue lies in its content; else one text read twice
+        inner, outer = (new, old) if new.end - new.start < old.end - old.start else (old, new)
+        if not (outer.start <= inner.start and inner.end <= outer.end and inner.end - inner.start < outer.end - outer.start):
+            return True
+        new, old = inner, outer
     cue_at = lay.doc[new.cue[0]].idx if new.cue is not None else new.start
     return not any(start <= cue_at < end for start, end in old.parts)

@@ -198,7 +198,8 @@ def unclaimed_quotes(lay: Layout, found: list[Attribution], claimed: dict[int, A
             result[leader].parts.extend(parts)
             result[leader].quotes.extend(unit)
             continue
-        result.append(Attribution(parts, "direct", "claim", "follow-on", follows=result[last], quotes=list(unit)))
+        if _stands_alone(lay, unit):  # a quoted phrase inside a narrative sentence continues nobody
+            result.append(Attribution(parts, "direct", "claim", "follow-on", follows=result[last], quotes=list(unit)))
     return result
 
 

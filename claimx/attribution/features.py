@@ -1,10 +1,13 @@
-"""Features: what the learned decision sees of a token and of a proposed claim, as hashed ids.
+"""Features: what the learned decision sees of a token, a proposed claim and a possible speaker,
+as hashed ids.
 
-A feature is a template number mixed with the values it reads (spaCy's own string hashes for
-lemmas, words and labels; small integers for flags), hashed to one of `2**BITS` weight slots.
-Token features are computed for the whole Doc at once with numpy; a proposed claim adds a few of
-its own in Python. The same code computes them in training and at run time, in any process: the
-mixing is plain 64-bit arithmetic, never Python's per-process string hash.
+A feature is a template number with the values it reads (spaCy's own ids for lemmas, words and
+labels; small integers for flags and buckets), hashed to one of `2**BITS` weight slots. Token
+features are computed for the whole Doc at once with numpy; a claim and a speaker add their own
+in Python, from the `Parse` lists, without making Token objects. Training and run time compute
+them with the same code; the hashes are plain integer arithmetic (numpy's, and Python's hash of
+a tuple of ints), never Python's per-process string hash. `PROBE` checks that a model and this
+code hash alike.
 """
 
 from __future__ import annotations
@@ -12,37 +15,28 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS, TAG
-from spacy.strings import hash_string
-from spacy.tokens import Doc
+from spacy.strings import get_string_id
 
 from claimx import lexicon
+from claimx.attribution.candidates import LONGEST_WORD, NOT_SPEAKERS, Attribution, Layout, Parse
 
 BITS = 20
 SLOTS = 1 << BITS
-_MASK = (1 << 64) - 1
+_SLOT_MASK = SLOTS - 1
 _BASIS = 0xCBF29CE484222325  # FNV-1a offset basis and prime, then a murmur-style finaliser
 _PRIME = 0x100000001B3
 _FINAL = 0xFF51AFD7ED558CCD
 _SHIFT = 64 - BITS
-
-_ATTRS = [LEMMA, LOWER, POS, TAG, DEP, HEAD, ENT_TYPE]
 _NONE = 0  # the value of an absent neighbour or feature
 
 
-def mix(template: int, *values: int) -> int:
-    """The weight slot of one feature: a template number and the values it reads."""
-    h = _BASIS ^ template
-    for value in values:
-        h = ((h ^ value) * _PRIME) & _MASK
-    h ^= h >> 33
-    h = (h * _FINAL) & _MASK
-    h ^= h >> 33
-    return h >> _SHIFT
+def mix(*values: int) -> int:
+    """The weight slot of one feature: its template number and the values it reads."""
+    return hash(values) & _SLOT_MASK
 
 
 def _mix_arrays(template: int, *values: np.ndarray) -> np.ndarray:
-    """`mix` over arrays of values, element by element (uint64 arithmetic wraps as `& _MASK`)."""
+    """A slot per element for token features (uint64 arithmetic, which wraps as hashing needs)."""
     h = np.full(values[0].shape, _BASIS ^ template, dtype=np.uint64)
     prime, final = np.uint64(_PRIME), np.uint64(_FINAL)
     for value in values:
@@ -53,15 +47,36 @@ def _mix_arrays(template: int, *values: np.ndarray) -> np.ndarray:
     return (h >> np.uint64(_SHIFT)).astype(np.int64)
 
 
+def probe() -> list[int]:
+    """A few slots as this code hashes them: a model records them, and is refused where they differ."""
+    ints = np.array([1, 2**40, 2**63 + 5], dtype=np.uint64)
+    return [mix(1, 2, 3), mix(7, 2**63 + 5, -1)] + _mix_arrays(3, ints, ints).tolist()
+
+
 def word(text: str) -> int:
-    """The value of a word or label, as spaCy hashes it (so it equals the Doc's own arrays)."""
-    return hash_string(text)
+    """The id spaCy gives a word or label (a symbol's number, else its hash), as in Doc arrays."""
+    return get_string_id(text)
+
+
+_WORDS: dict[str, int] = {}
+
+
+def _w(text: str) -> int:
+    value = _WORDS.get(text)
+    if value is None:
+        value = _WORDS[text] = word(text)
+    return value
+
+
+def _bucket(n: int) -> int:
+    """A count on a log scale: 0, 1, 2–3, 4–7, …"""
+    return n.bit_length()
 
 
 @cache
 def _lexicon_acts() -> tuple[np.ndarray, np.ndarray]:
-    """Sorted lemma hashes of the reporting verbs, statement nouns and adjectives, and each one's
-    act (as a small number, 1-based)."""
+    """Sorted lemma ids of the reporting verbs, statement nouns and adjectives, and each one's
+    act and kind as a small number (1-based)."""
     acts = sorted(lexicon.ACTS)
     table: dict[int, int] = {}
     for lemma, verb in lexicon.reporting_verbs().items():
@@ -74,6 +89,14 @@ def _lexicon_acts() -> tuple[np.ndarray, np.ndarray]:
     return keys, np.array([table[int(k)] for k in keys], dtype=np.uint64)
 
 
+def lexicon_act(lemmas: np.ndarray) -> np.ndarray:
+    """For each lemma id, the number of its lexicon entry's act and kind (0: not a cue word)."""
+    keys, values = _lexicon_acts()
+    at = np.searchsorted(keys, lemmas)
+    at[at == len(keys)] = 0
+    return np.where(keys[at] == lemmas, values[at], np.uint64(0))
+
+
 _FRAME = ("nsubj", "nsubjpass", "csubj", "dobj", "dative", "ccomp", "xcomp", "agent", "attr", "acomp", "oprd",
           "prep", "prt", "neg", "advcl", "parataxis", "mark")
 
@@ -83,12 +106,7 @@ def _frame_deps() -> np.ndarray:
     return np.array([word(dep) for dep in _FRAME], dtype=np.uint64)
 
 
-def lexicon_act(lemmas: np.ndarray) -> np.ndarray:
-    """For each lemma hash, the number of its lexicon entry's act and kind (0: not a cue word)."""
-    keys, values = _lexicon_acts()
-    at = np.searchsorted(keys, lemmas)
-    at[at == len(keys)] = 0
-    return np.where(keys[at] == lemmas, values[at], np.uint64(0))
+# --- every token --------------------------------------------------------------------------
 
 
 class TokenFeatures:
@@ -96,19 +114,18 @@ class TokenFeatures:
     under a weight vector. `in_quote[i]` says whether token i lies inside quotation marks,
     `heading[i]` whether its line is a heading or caption rather than prose."""
 
-    def __init__(self, doc: Doc, in_quote: np.ndarray, heading: np.ndarray) -> None:
-        n = len(doc)
-        self.n = n
-        self.doc = doc
+    def __init__(self, parse: Parse, in_quote: np.ndarray, heading: np.ndarray) -> None:
+        a = parse.array
+        n = self.n = len(a)
         self.in_quote = in_quote
         if n == 0:
             self.rows = self.slots = np.zeros(0, dtype=np.int64)
             return
-        a = doc.to_array(_ATTRS)
         lemma, lower, pos, tag, dep, rel, ent = (a[:, k] for k in range(7))
         index = np.arange(n, dtype=np.int64)
         head = index + rel.view(np.int64)
         quoted = in_quote.astype(np.uint64)
+        heading = heading.astype(np.uint64)
         act = lexicon_act(lemma)
         before = np.concatenate([[_NONE], lower[:-1]]).astype(np.uint64)
         after = np.concatenate([lower[1:], [_NONE]]).astype(np.uint64)
@@ -139,8 +156,8 @@ class TokenFeatures:
             _mix_arrays(22, tag, h_dep),
             _mix_arrays(23, before, lemma),
             np.full(n, mix(24), dtype=np.int64),  # the bias
-            _mix_arrays(25, heading.astype(np.uint64), pos),
-            _mix_arrays(26, heading.astype(np.uint64), lemma),
+            _mix_arrays(25, heading, pos),
+            _mix_arrays(26, heading, lemma),
         ]
         # what each token governs: one feature per child and template, on the head's row
         child = index[head != index]
@@ -170,59 +187,70 @@ class TokenFeatures:
         return np.bincount(self.rows, weights=weights[self.slots], minlength=self.n)
 
 
-# --- a proposed claim's own features ------------------------------------------------------
-
-_WORDS: dict[str, int] = {}
+# --- a reading of a cue word --------------------------------------------------------------
 
 
-def _w(text: str) -> int:
-    value = _WORDS.get(text)
-    if value is None:
-        value = _WORDS[text] = word(text)
-    return value
+@cache
+def _ids(*labels: str) -> frozenset[int]:
+    return frozenset(word(label) for label in labels)
 
 
-def _bucket(n: int) -> int:
-    """A length on a log scale: 0, 1, 2–3, 4–7, …"""
-    return n.bit_length()
+@cache
+def _person_nouns() -> frozenset[int]:
+    return frozenset(word(noun) for noun in lexicon.person_nouns())
 
 
-_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+def content_root(parse: Parse, lo: int, hi: int) -> int:
+    """The first token of [lo, hi) whose head lies outside it: the head of the content."""
+    head = parse.head
+    for j in range(lo, hi):
+        if not lo <= head[j] < hi or head[j] == j:
+            return j
+    return lo
 
 
-def claim_slots(lay, att, head, cue_p: float, speaker_score: float, rivals: frozenset[str]) -> list[int]:
+def token_range(parse: Parse, start: int, end: int) -> tuple[int, int]:
+    """The tokens [lo, hi) that the characters [start, end) touch."""
+    from bisect import bisect_left
+
+    lo = parse.token_at(start)
+    return lo, max(lo + 1, bisect_left(parse.idx, end))
+
+
+def source_head(parse: Parse, source: tuple[int, int]) -> int:
+    """The head token of a speaker mention."""
+    return content_root(parse, *source)
+
+
+def claim_slots(lay: Layout, att: Attribution, head: int, cue_p: float, speaker_score: float,
+                rivals: frozenset[str]) -> list[int]:
     """The features of one reading `att` of cue word `head`: its construction, crossed with the
     cue word, the content (its length, head word, first word and the word before it), the speaker
     and how sure the speaker ranking was, how likely a cue the word is, and which other readings
     the word has (`rivals`: a sentence is a worse reading where an object is one too)."""
-    doc = lay.doc
+    parse = lay.parse
     rule = _w(att.rule)
-    lemma, pos, dep = head.lemma, head.pos, head.dep
-    content = doc.char_span(att.start, att.end, alignment_mode="expand")
-    if content is None or not len(content):
-        first_word = lead = root_lemma = root_pos = finite = length = distance = 0
-    else:
-        first_word = content[0].lower
-        lead = doc[content.start - 1].lower if content.start > 0 else 0
-        root = content.root
-        root_lemma, root_pos = root.lemma, root.pos
-        finite = int(any(t.tag_ in _FINITE for t in content[:40]))
-        length = _bucket(len(content))
-        distance = _bucket(max(content.start - head.i, head.i - content.end + 1, 0))
+    lemma, pos, dep = parse.lemma[head], parse.pos[head], parse.dep[head]
+    lo, hi = token_range(parse, att.start, att.end)
+    first_word = parse.lower[lo]
+    lead = parse.lower[lo - 1] if lo > 0 else 0
+    root = content_root(parse, lo, hi)
+    root_lemma, root_pos = parse.lemma[root], parse.pos[root]
+    finite_tags = _ids("VBD", "VBZ", "VBP", "MD")
+    finite = int(any(parse.tag[j] in finite_tags for j in range(lo, min(hi, lo + 40))))
+    length = _bucket(hi - lo)
+    distance = _bucket(max(lo - head, head - hi + 1, 0))
     if att.source is None:
         source_pos = source_ent = source_word = role = 0
     else:
-        source = doc[att.source[1] - 1]
-        for tok in doc[att.source[0] : att.source[1]]:
-            if tok.head.i < att.source[0] or tok.head.i >= att.source[1] or tok.head is tok:
-                source = tok
-                break
-        source_pos, source_ent = source.pos, source.ent_type
-        source_word = source.lower if source.pos_ == "PRON" else source.lemma
-        role = int(source.lower_ in lexicon.person_nouns())
+        s = source_head(parse, att.source)
+        source_pos, source_ent = parse.pos[s], parse.ent[s]
+        source_word = parse.lower[s] if parse.pos[s] == _PRON else parse.lemma[s]
+        role = int(parse.lower[s] in _person_nouns())
     kind = _w(att.kind)
-    sentence = head.sent
-    coverage = (4 * (att.end - att.start)) // max(1, sentence.end_char - sentence.start_char)
+    sentence = (parse.idx[parse.sent_hi[head] - 1] + parse.length[parse.sent_hi[head] - 1]
+                - parse.idx[parse.sent_lo[head]])
+    coverage = (4 * (att.end - att.start)) // max(1, sentence)
     quotes = min(len(att.quotes), 2)
     p = min(int(cue_p * 10), 9)
     sure = min(max(int(speaker_score + 4), 0), 8)
@@ -266,25 +294,26 @@ def claim_slots(lay, att, head, cue_p: float, speaker_score: float, rivals: froz
     ] + [mix(135, rule, _w(rival)) for rival in rivals if rival != att.rule]
 
 
-def quote_slots(lay, att) -> list[int]:
+# --- a claim the quote and line rules made ------------------------------------------------
+
+
+def quote_slots(lay: Layout, att: Attribution) -> list[int]:
     """The features of a claim the quote or line rules made: the rule, the kind, the content's
     length and edges, the speaker, and where the line stands."""
-    doc, text = lay.doc, lay.text
+    parse, text = lay.parse, lay.text
     rule = _w(att.rule)
     content = text[att.start : att.end].strip()
-    words = len(content.split())
-    length = _bucket(words)
+    length = _bucket(len(content.split()))
     last = content[-1:] or " "
     closes = _w(last if last in ".!?,;:-–—" else "x")
     opens = 1 if content[:1].isupper() else 0
     if att.source is None:
-        source_pos = source_ent = 0
-        source_word = 0
+        source_pos = source_ent = source_word = 0
     else:
-        source = doc[att.source[1] - 1]
-        source_pos, source_ent = source.pos, source.ent_type
-        source_word = source.lower if source.pos_ == "PRON" else _w("-")
-    cue = doc[att.cue[0]].lemma if att.cue is not None else 0
+        s = source_head(parse, att.source)
+        source_pos, source_ent = parse.pos[s], parse.ent[s]
+        source_word = parse.lower[s] if parse.pos[s] == _PRON else _w("-")
+    cue = parse.lemma[att.cue[0]] if att.cue is not None else 0
     paragraph = min(lay.paragraph(att.start), 8)
     parts = min(len(att.parts), 3)
     follows = 1 if att.follows is not None else 0
@@ -312,91 +341,101 @@ def quote_slots(lay, att) -> list[int]:
 
 # --- who speaks for a cue word ------------------------------------------------------------
 
-_SPEAKER_POS = frozenset({"PROPN", "NOUN", "PRON", "NUM"})
-_NOT_HEADS = frozenset({"compound", "det", "amod", "nummod", "case", "punct", "nmod"})
 MAX_SPEAKERS = 12  # the nearest noun phrases of the sentence compete to speak
+_PRON = word("PRON")
 
 
-def speaker_candidates(lay, head, rule_source) -> list:
+def speaker_candidates(lay: Layout, head: int, rule_source: int | None) -> list[int | None]:
     """Who could speak for cue word `head`: the rules' choice, then the heads of the noun phrases
-    nearest to it in its sentence (outside quotes, in its paragraph), then nobody (None)."""
-    allowed = lay.speaker_ok(head)
-    found = [] if rule_source is None else [rule_source]
+    nearest to it in its sentence (outside quotes, in its paragraph, not a date or an overlong
+    word), then nobody (None)."""
+    parse, quote_of = lay.parse, lay.quote_of
+    nouns = _ids("PROPN", "NOUN", "PRON", "NUM")
+    inside = _ids("compound", "det", "amod", "nummod", "case", "punct", "nmod")
+    conj, nominal = word("conj"), _ids("PROPN", "NOUN", "PRON")  # "Ruiz and Berg": Ruiz speaks for both
+    not_speakers = frozenset(word(label) for label in NOT_SPEAKERS)
+    para = parse.para[head]
+    pos, dep, ent, length, paras = parse.pos, parse.dep, parse.ent, parse.length, parse.para
     nearby = [
-        tok for tok in head.sent
-        if tok.pos_ in _SPEAKER_POS and tok.dep_ not in _NOT_HEADS and tok.i != head.i and tok is not rule_source
-        and allowed(tok)
+        j for j in range(parse.sent_lo[head], parse.sent_hi[head])
+        if pos[j] in nouns and dep[j] not in inside and j != head and j != rule_source and quote_of[j] == -1
+        and paras[j] == para and length[j] <= LONGEST_WORD and ent[j] not in not_speakers
+        and not (dep[j] == conj and pos[parse.head[j]] in nominal)
     ]
-    nearby.sort(key=lambda tok: abs(tok.i - head.i))
+    nearby.sort(key=lambda j: abs(j - head))
+    found: list[int | None] = [] if rule_source is None else [rule_source]
     return found + nearby[: MAX_SPEAKERS - len(found)] + [None]
 
 
-def _path(head, tok) -> tuple[list[int], list[int]]:
+def _path(parse: Parse, head: int, tok: int) -> tuple[list[int], list[int]]:
     """The dependency labels from `tok` up to the lowest ancestor it shares with `head`, and from
     `head` up to it (at most three each)."""
-    depth = {}
+    heads, deps = parse.head, parse.dep
+    depth: dict[int, int] = {}
     node, steps = head, 0
-    while True:
-        depth[node.i] = steps
-        if node.head is node or steps > 30:
-            break
-        node, steps = node.head, steps + 1
+    while node not in depth and steps <= 30:
+        depth[node] = steps
+        node, steps = heads[node], steps + 1
     up: list[int] = []
     node = tok
     for _ in range(30):
-        if node.i in depth:
+        if node in depth:
             break
-        up.append(node.dep)
-        if node.head is node:
+        up.append(deps[node])
+        if heads[node] == node:
             break
-        node = node.head
-    down = [] if node.i not in depth else [t.dep for t in _climb(head, depth[node.i])]
-    return up[:3], down[:3]
+        node = heads[node]
+    down: list[int] = []
+    if node in depth:
+        walk = head
+        for _ in range(min(depth[node], 3)):
+            down.append(deps[walk])
+            walk = heads[walk]
+    return up[:3], down
 
 
-def _climb(tok, steps: int) -> list:
-    chain = []
-    for _ in range(steps):
-        chain.append(tok)
-        tok = tok.head
-    return chain
-
-
-def speaker_slots(head, candidate, rule_source) -> list[int]:
+def speaker_slots(lay: Layout, head: int, candidate: int | None, rule_source: int | None) -> list[int]:
     """The features of one candidate speaker (None: nobody) of cue word `head`."""
-    lemma, dep = head.lemma, head.dep
+    parse = lay.parse
+    lemma, dep = parse.lemma[head], parse.dep[head]
     if candidate is None:
-        passive = int(any(c.dep_ == "nsubjpass" for c in head.children))
+        passive = int(any(parse.dep[j] == _NSUBJPASS and parse.head[j] == head
+                          for j in range(parse.sent_lo[head], parse.sent_hi[head])))
+        none = int(rule_source is None)
         return [
             mix(300),
             mix(301, lemma),
             mix(302, dep),
-            mix(303, int(rule_source is None)),
-            mix(304, passive, int(rule_source is None)),
-            mix(305, head.tag),
-            mix(306, dep, head.head.pos),
-            mix(307, head.pos, int(rule_source is None)),
+            mix(303, none),
+            mix(304, passive, none),
+            mix(305, parse.tag[head]),
+            mix(306, dep, parse.pos[parse.head[head]]),
+            mix(307, parse.pos[head], none),
         ]
-    up, down = _path(head, candidate)
+    up, down = _path(parse, head, candidate)
     up += [0] * (3 - len(up))
     down += [0] * (3 - len(down))
-    before = int(candidate.i < head.i)
-    distance = _bucket(abs(candidate.i - head.i))
-    chosen = int(candidate is rule_source)
-    word = candidate.lower if candidate.pos_ == "PRON" else candidate.lemma
+    before = int(candidate < head)
+    distance = _bucket(abs(candidate - head))
+    chosen = int(candidate == rule_source)
+    c_dep, c_pos, c_ent = parse.dep[candidate], parse.pos[candidate], parse.ent[candidate]
+    c_word = parse.lower[candidate] if c_pos == _PRON else parse.lemma[candidate]
     return [
-        mix(310, candidate.dep),
-        mix(311, candidate.pos, candidate.ent_type),
+        mix(310, c_dep),
+        mix(311, c_pos, c_ent),
         mix(312, *up, *down),
         mix(313, before, distance),
         mix(314, chosen),
-        mix(315, candidate.dep, dep),
-        mix(316, lemma, candidate.dep),
-        mix(317, word),
-        mix(318, chosen, candidate.dep, head.pos),
+        mix(315, c_dep, dep),
+        mix(316, lemma, c_dep),
+        mix(317, c_word),
+        mix(318, chosen, c_dep, parse.pos[head]),
         mix(319, up[0], down[0], before),
         mix(320, lemma, up[0], down[0]),
-        mix(321, candidate.ent_type, chosen),
-        mix(322, head.pos, up[0], up[1], down[0]),
-        mix(323, word, candidate.dep),
+        mix(321, c_ent, chosen),
+        mix(322, parse.pos[head], up[0], up[1], down[0]),
+        mix(323, c_word, c_dep),
     ]
+
+
+_NSUBJPASS = word("nsubjpass")

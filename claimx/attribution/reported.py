@@ -9,7 +9,9 @@ content makes it mixed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
@@ -19,7 +21,7 @@ from claimx.entities import mention_span
 from claimx.furniture import glued
 from claimx.sources import SUBJECTS, source_of
 
-SpeakerPick = Callable[[set[int]], "Token | None"]  # the source of a reading, given its content's tokens
+SpeakerPick = Callable[[int, int], "Token | None"]  # the source of a reading, given its content's tokens
 
 
 def reported(lay: Layout, cue: Cue, claimed: dict[int, Attribution]) -> Attribution | None:
@@ -166,14 +168,7 @@ def _object_content(verb: Token) -> list[Token]:
         c.dep_ in ("acl", "ccomp", "relcl", "prep") for c in obj.children
     ):
         return []  # "dismissed these claims" refers back; "denied claims of cooperation" does not
-    last = obj.right_edge.i
-    for conj in obj.children:  # "backs X and Turkey demands …": a conjunct with its own verb
-        after = conj.right_edge.i + 1
-        if conj.dep_ == "conj" and after < len(verb.doc) and verb.doc[after].pos_ in ("VERB", "AUX"):
-            last = min(last, conj.left_edge.i - 1)
-    while last > obj.i and (verb.doc[last].dep_ == "cc" or verb.doc[last].is_punct):
-        last -= 1
-    last = _object_end(verb, obj, last)
+    last = _object_last(verb, obj)
     if role == "naming" and last == obj.right_edge.i:
         return []
     doc = verb.doc
@@ -292,61 +287,221 @@ def proposals(
     """Every claim `cue` could make: the rule's own reading (for a lexicon cue) and each other
     construction the parse offers — its clause, infinitive, object, each preposition's object,
     a passive's subject, the noun a relative clause describes, the sentence it is set into, the
-    rest of the sentence. `rule` names the construction. `speaker` picks each reading's source,
-    given the tokens of its content (by default, the rules' source outside the content)."""
+    rest of the sentence. `rule` names the construction. `speaker(lo, hi)` picks a reading's
+    source outside its content's tokens [lo, hi) (by default, the rules' source)."""
     doc = lay.doc
     head = doc[cue.head]
     if speaker is None:
         allowed = lay.speaker_ok(head)
         find_source = noun_source if head.pos_ in ("NOUN", "PROPN") else source_of
 
-        def speaker(inside: set[int]) -> Token | None:
-            return find_source(head, lambda tok: allowed(tok) and tok.i not in inside)
+        def speaker(lo: int, hi: int) -> Token | None:
+            return find_source(head, lambda tok: allowed(tok) and not lo <= tok.i < hi)
 
     found: list[Attribution] = []
     if cue.form != "learned":
         ruled = reported(lay, cue, claimed)
         if ruled is not None:
             found.append(ruled)
-    if cue.form in ("according", "colon"):
+    if cue.form in ("according", "colon") or cue.raising:  # their rule's reading is their only one
         return found
 
-    def add(tokens: list[Token], rule: str, hull: bool = False) -> None:
-        """A reading whose content is `tokens`; with `hull`, the content may hold its source."""
-        if not tokens:
+    blocked: set[tuple[int, int]] = set()  # objects that say nothing: "told the board", "shows the route"
+
+    def add(lo: int, hi: int, rule: str, hull: bool = False, source: Token | None = None) -> None:
+        """A reading whose content is the tokens [lo, hi); with `hull`, it may hold its source."""
+        if lo >= hi:
             return
-        source = speaker(set() if hull else {t.i for t in tokens})
-        att = _reported_claim(lay, cue, tokens, source, rule, claimed, hull=hull or source is None)
-        if att is not None and not any(a.parts == att.parts and a.source == att.source for a in found):
+        if source is None:
+            source = speaker(0, 0) if hull else speaker(lo, hi)
+        att = _range_claim(lay, cue, lo, hi, source, rule, claimed, hull=hull or source is None)
+        if att is None or (att.start, att.end) in blocked or rule in _RUNNING and att.start in silent_starts:
+            return
+        if not any(a.parts == att.parts and a.source == att.source for a in found):
             found.append(att)
 
-    sent = head.sent
+    parse = lay.parse
+    sent_lo, sent_hi = parse.sent_lo[head.i], parse.sent_hi[head.i]
+    role = lexicon.object_roles().get(head.lemma_.lower()) if head.pos_ in ("VERB", "AUX") else None
+    silent_starts: set[int] = set()  # … and what runs on from them: "sought refuge in the embassy"
+    for child in head.children:
+        if child.dep_ == "dobj" and not _object_says(role, child):
+            span = lay.doc[child.left_edge.i : child.right_edge.i + 1]
+            blocked.add((span.start_char, span.end_char))
+            silent_starts.add(span.start_char)
     for child in head.children:
         dep = child.dep_
         if dep == "ccomp" and child.i > head.i:
-            add(_clause_content(lay, head, child), "clause")
+            add(child.left_edge.i, _clause_end(lay, head, child), "clause")
         elif dep in ("xcomp", "acl") and child.i > head.i:
-            add(list(child.subtree), "infinitive")
-        elif dep == "dobj":
-            add([t for t in head.subtree if child.left_edge.i <= t.i <= _object_end(head, child, child.right_edge.i)], "object")
-            add([t for t in sent if t.i >= child.left_edge.i], "object-on")
+            add(child.left_edge.i, child.right_edge.i + 1, "infinitive")
+        elif dep == "dobj" and role not in _SILENT_OBJECTS:
+            add(child.left_edge.i, _object_last(head, child) + 1, "object")
+            if role is None:
+                add(child.left_edge.i, sent_hi, "object-on")
         elif dep in ("prep", "agent") and child.i > head.i:
             objects = [c for c in child.children if c.dep_ in _PREP_CONTENT]
             if objects and child.lower_ not in _NOUN_SOURCES:
-                add(list(objects[0].subtree), "prep")
+                add(objects[0].left_edge.i, objects[0].right_edge.i + 1, "prep")
         elif dep == "nsubjpass":
-            add(list(child.subtree), "patient")
+            add(child.left_edge.i, child.right_edge.i + 1, "patient")
         elif dep in ("acomp", "oprd") and child.i > head.i:
-            add(list(child.subtree), "complement")
+            add(child.left_edge.i, child.right_edge.i + 1, "complement")
     if head.dep_ in ("relcl", "acl") and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
         described = head.head
-        add([t for t in described.subtree if t.i <= described.i], "antecedent")
+        add(described.left_edge.i, described.i + 1, "antecedent")
     if head.dep_ in ("parataxis", "ccomp", "advcl"):  # a tag set into the clause it reports
-        governor = head.head
-        add([t for t in governor.subtree if not head.left_edge.i <= t.i <= head.right_edge.i], "aside")
-    add([t for t in sent if t.i > head.i], "rest")
-    add([t for t in sent if not t.is_space], "sentence", hull=True)
+        governor, left, right = head.head, head.left_edge.i, head.right_edge.i
+        lo, hi = governor.left_edge.i, governor.right_edge.i + 1
+        if right + 1 >= hi:  # the tag closes its clause: "…, the agency said."
+            add(lo, left, "aside")
+        elif left <= lo:  # it opens it
+            add(right + 1, hi, "aside")
+        else:  # it is set into it: "The test, the agency said, was its biggest"
+            add(lo, hi, "aside", hull=True)
+    source = speaker(0, 0)
+    lo, hi = _tag_span(lay, cue, source)  # the sentence around its tag: before it, after it, or both
+    if head.pos_ in ("VERB", "AUX") and not (lo > sent_lo and lay.doc[lo - 1].text in _ASIDE_MARKS):
+        rest = head.i + 1  # what follows a verb that opens its clause, past the preposition it reports through
+        if rest < sent_hi and lay.doc[rest].dep_ == "prep" and parse.head[rest] == head.i and not any(
+                c.dep_ in ("ccomp", "xcomp") for c in head.children):
+            rest += 1
+        add(rest, _next_clause(lay, head, rest, sent_hi), "rest")
+    if lo <= sent_lo:
+        add(hi, sent_hi, "around", source=source)
+    elif lay.doc[lo - 1].text in _ASIDE_MARKS:  # a tag set off by a comma or a dash
+        if hi >= sent_hi or all(parse.punct[j] or parse.space[j] for j in range(hi, sent_hi)):
+            add(sent_lo, lo, "around", source=source)  # "…, the agency said."
+        elif lay.doc[hi].text in _ASIDE_MARKS:
+            add(sent_lo, sent_hi, "around", hull=True, source=source)  # "The test, the agency said, was …"
     return found
+
+
+def _next_clause(lay: Layout, head: Token, start: int, end: int) -> int:
+    """Where the words after a verb run into another clause with its own subject, set off by a
+    comma ("…, they will meet"), else `end`."""
+    doc, parse = lay.doc, lay.parse
+    for j in range(max(start, head.right_edge.i + 1, head.i + 1), end - 1):
+        if doc[j].text not in (",", ";"):
+            continue
+        k = j + 1 if doc[j + 1].dep_ != "cc" else j + 2
+        if k < end and doc[k].dep_ in SUBJECTS and parse.head[k] != head.i:
+            return j
+    return end
+
+
+_RUNNING = frozenset({"rest", "around", "object-on"})  # readings that run on to the sentence's end
+_ASIDE_MARKS = frozenset({",", "–", "—", "-", "("})  # before a tag set into its sentence
+_SILENT_OBJECTS = frozenset({"hearer", "percept", "event", "intent"})  # object_roles.tsv: never the content
+
+
+def _object_says(role: str | None, obj: Token) -> bool:
+    """Whether a verb's direct object can be what was said: not for a hearer, a percept, an
+    event or a thing wanted (object_roles.tsv), not an audience ("reporters"), not a statement the
+    text refers back to ("dismissed these claims")."""
+    lemma = obj.lemma_.lower()
+    if role in _SILENT_OBJECTS or lemma in lexicon.addressee_nouns():
+        return False
+    refers_back = lemma in lexicon.statement_nouns() and not any(
+        c.dep_ in ("acl", "ccomp", "relcl", "prep") for c in obj.children)
+    return not refers_back and role != "naming"
+
+
+def _tag_span(lay: Layout, cue: Cue, source: Token | None) -> tuple[int, int]:
+    """The tokens of a speech tag: its source and cue, and what modifies the cue after them
+    ("said on Tuesday in a statement")."""
+    verb = lay.doc[cue.head]
+    lo, hi = cue.start, cue.end
+    if source is not None:
+        mention = mention_span(source)
+        if abs(mention[0] - cue.start) <= 12:
+            lo, hi = min(lo, mention[0]), max(hi, mention[1])
+    for child in verb.rights:
+        if child.dep_ in ("prep", "npadvmod", "advmod", "agent") and child.i == hi:
+            hi = child.right_edge.i + 1
+    return lo, hi
+
+
+def _clause_end(lay: Layout, verb: Token, clause: Token) -> int:
+    """Where a complement clause after its verb ends: the end of the sentence, or where another
+    speech verb's own clause begins ("said the talks failed, because …, and she added …")."""
+    parse = lay.parse
+    last = clause.right_edge.i
+    for t in range(last + 1, parse.sent_hi[verb.i]):
+        if t in lay.cue_at and not governs(clause, lay.doc[t]):
+            tok = lay.doc[t]
+            return min([t] + [c.left_edge.i for c in tok.children if c.dep_ in SUBJECTS])
+    return parse.sent_hi[verb.i]
+
+
+def _range_claim(lay: Layout, cue: Cue, lo: int, hi: int, source: Token | None, rule: str,
+                 claimed: dict[int, Attribution], hull: bool = False) -> Attribution | None:
+    """The claim whose content is the tokens [lo, hi), as `_reported_claim` makes it of a token
+    list: within the cue's paragraph, less a source at its edge (unless `hull`), trimmed of a
+    leading "that" and edge punctuation, taking whole any quote it cuts."""
+    parse = lay.parse
+    para = parse.para[cue.head]
+    while lo < hi and parse.para[lo] != para:
+        lo += 1
+    while hi > lo and parse.para[hi - 1] != para:
+        hi -= 1
+    source_span = mention_span(source) if source is not None else None
+    if source_span is not None and not hull and source_span[0] < hi and lo < source_span[1]:
+        if source_span[0] <= lo:
+            lo = source_span[1]
+        elif source_span[1] >= hi:
+            hi = source_span[0]
+    first = lo
+    lower, dep, punct, space = parse.lower, parse.dep, parse.punct, parse.space
+    marks, openers = _quote_mark_ids(), _opener_ids()
+    while lo < hi and (punct[lo] and lower[lo] not in marks or space[lo] or dep[lo] in _MARK_OR_CC and lower[lo] in openers):
+        lo += 1
+    while hi > lo and (punct[hi - 1] and lower[hi - 1] not in marks or space[hi - 1] or dep[hi - 1] == _CC):
+        hi -= 1
+    if lo >= hi:
+        return None
+    begin, finish = parse.idx[lo], parse.idx[hi - 1] + parse.length[hi - 1]
+    if lay.text[begin:finish].lower() in lexicon.furniture_labels():
+        return None
+    quotes = [k for k, q in enumerate(lay.quotes) if q.open < finish and q.outer_end > begin]
+    if any(k in claimed for k in quotes):
+        return None
+    for k in quotes:  # a quote cut by the content's edge is taken whole, with its marks
+        begin, finish = min(begin, lay.quotes[k].open), max(finish, lay.quotes[k].outer_end)
+    kind = kind_of(lay, (begin, finish), quotes, lo > first or dep[lo] == _MARK)
+    if kind == "direct":
+        begin, finish = lay.content(quotes[0])
+    if source_span is not None and glued(lay.doc, source_span):
+        return None
+    return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), source_span, quotes=quotes)
+
+
+@cache
+def _quote_mark_ids() -> frozenset[int]:
+    return frozenset(get_string_id(mark) for mark in QUOTE_MARKS)
+
+
+@cache
+def _opener_ids() -> frozenset[int]:
+    return frozenset(get_string_id(word) for word in ("that", "whether", "if", "and", "but"))
+
+
+_MARK, _CC = get_string_id("mark"), get_string_id("cc")
+_MARK_OR_CC = frozenset({_MARK, _CC})
+
+
+def _object_last(verb: Token, obj: Token) -> int:
+    """The last token of what a verb's object says: short of a conjunct with a verb of its own
+    ("backs X and Turkey demands …"), on to the phrase that completes it ("accused Y of Z")."""
+    last = obj.right_edge.i
+    doc = verb.doc
+    for conj in obj.children:
+        after = conj.right_edge.i + 1
+        if conj.dep_ == "conj" and after < len(doc) and doc[after].pos_ in ("VERB", "AUX"):
+            last = min(last, conj.left_edge.i - 1)
+    while last > obj.i and (doc[last].dep_ == "cc" or doc[last].is_punct):
+        last -= 1
+    return _object_end(verb, obj, last)
 
 
 def _object_end(verb: Token, obj: Token, last: int) -> int:
