@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from claimx import lexicon
+
 _SENTENCE_END_CHARS = frozenset(".!?…")
 _CLOSERS = "\"”’'»)]"  # looked past: a sentence may end inside them ("… it.”), a heading may not
 
@@ -30,16 +32,47 @@ def line_bounds(text: str, at: int) -> tuple[int, int]:
 
 
 def in_teaser(text: str, start: int) -> bool:
-    """Whether the line holding `start` is a teaser for another article, or the heading just
-    above one, as web pages list them."""
+    """Whether the line holding `start` is a teaser for another article: led by a label that
+    introduces links ("See also: …", "Read more: …"), listed under such a label standing alone
+    ("Related stories"), cut off with an ellipsis, or the heading just above a cut-off line."""
     line_start, end = line_bounds(text, start)
-    if is_cut_off(text[start:end]):
+    line = text[line_start:end]
+    if _teaser_label(line) is not None or is_cut_off(text[start:end]):
+        return True
+    if is_furniture_line(line) and _under_teaser_label(text, line_start):
         return True
     after = end
     while after < len(text) and text[after] == "\n":
         after += 1
     next_line = text[after : line_bounds(text, after)[1]]  # empty after the last line
-    return is_furniture_line(text[line_start:end]) and is_cut_off(next_line)
+    return is_furniture_line(line) and is_cut_off(next_line)
+
+
+def _teaser_label(line: str) -> str | None:
+    """The teaser label a line starts with ("Read more: …") or is ("Related stories")."""
+    words = line.strip().lower().replace("’", "'")
+    for label in lexicon.teaser_labels():
+        if words == label or words.startswith(label) and words[len(label) :].lstrip()[:1] in (":", "|", "»", ">"):
+            return label
+    return None
+
+
+def _under_teaser_label(text: str, line_start: int, reach: int = 12) -> bool:
+    """Whether a heading-like line belongs to a list under a teaser label standing alone: the
+    lines between them are all headings or links (no prose), at most `reach` of them."""
+    end = line_start - 1
+    for _ in range(reach):
+        if end < 0:
+            return False
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip():
+            if _teaser_label(line) == line.strip().lower().replace("’", "'"):
+                return True
+            if not is_furniture_line(line):
+                return False
+        end = start - 1
+    return False
 
 
 def glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:
