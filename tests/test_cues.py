@@ -65,3 +65,37 @@ def test_cues_lexicon_acts_are_allowed():
     assert verbs, "reporting_verbs.tsv is empty"
     bad = {form: verb.act for form, verb in verbs.items() if verb.act not in ACTS}
     assert bad == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor did not say whether the harbour would reopen.",  # negated
+        "He never claimed that the ballots were lost.",
+        "Nobody said the ferry was late.",
+        "No official confirmed that the depot had closed.",
+        "The captain declined to say how long the crew would stay.",  # a refusal of speech
+        "The agency refused to comment on the report.",
+        "The clerk would not confirm the figures.",
+        "If the governor says the budget is lost, the council will resign.",  # a condition
+        "Critics could claim that the count was rigged.",  # hypothetical
+        "The minister should announce the results soon.",  # an obligation
+        "The mayor has to explain why the bridge failed.",
+        "The council will announce its decision on Friday.",  # speech still to come
+    ],
+)
+def test_cues_unasserted_speech_is_no_claim(extract, text):
+    # speech that did not happen, or not yet: a fact-checker must not read it as a statement
+    result = extract(text)
+    assert result.claims == (), [(c.cue and c.cue.text, c.content.text) for c in result.claims]
+
+
+def test_cues_speech_someone_wants_to_make_is_an_intention_not_a_statement(extract):
+    claims = extract("The union wants to say that the deal is unfair.").claims
+    assert [c.cue.text for c in claims if c.act != "intention"] == []
+
+
+def test_cues_asserted_speech_around_the_same_words_is_a_claim(extract):
+    # the negation belongs to the reported clause, not to the speech verb
+    claims = extract("The mayor said the harbour would not reopen.").claims
+    assert [(c.cue.text, c.content.text) for c in claims] == [("said", "the harbour would not reopen")]
