@@ -147,3 +147,15 @@ def furniture_labels() -> frozenset[str]:
 def unasserted() -> Mapping[str, str]:
     """Words that make a reporting word's speech not happen ("could", "declined to", "if") → kind."""
     return MappingProxyType({cols[0]: cols[1] for cols in _rows("unasserted.tsv", 2)})
+
+
+@cache
+def teaser_labels() -> frozenset[str]:
+    """Labels that introduce links to other stories ("see also", "related stories")."""
+    return frozenset(cols[0] for cols in _rows("teaser_labels.txt", 1))
+
+
+@cache
+def reaction_verbs() -> frozenset[str]:
+    """Verbs whose object is a reaction to their subject ("drew criticism", "sparked calls")."""
+    return frozenset(cols[0] for cols in _rows("reaction_verbs.txt", 1))

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from claimx import errors
 from claimx.attribution import features
 from claimx.attribution.candidates import Attribution, Layout
-from claimx.attribution.direct import claim_orphan_start, outer_tag, unclaimed_quotes
+from claimx.attribution.direct import claim_orphan_start, outer_tag, reach_back, unclaimed_quotes
 from claimx.attribution.lines import line_claims
 from claimx.attribution.reported import noun_source, proposals, reported
 from claimx.cues import Cue, asserted, learned_cue
@@ -169,6 +169,7 @@ def attribute(
             [lay.content(k) for k in unit], "direct", tag.act, "tag", tag.cue, mention, quotes=list(unit)
         )
         claim_orphan_start(lay, att, unit[0], claimed)
+        reach_back(lay, att, unit)
         found.append(att)
         claimed.update((k, att) for k in att.quotes)
         used_cues.add(tag.cue[0])
@@ -257,7 +258,8 @@ def _learned(
             if att.cue is not None and att.rule in _RULE_READINGS:  # the rule's reading takes the learned speaker too
                 around = att.source is not None and att.start <= doc[att.source[0]].idx < att.end  # a tag set in
                 source = speaker(0, 0) if around else speaker(*features.token_range(lay.parse, att.start, att.end))
-                att.source = None if source is None else mention_span(source)
+                if source is not None or att.rule != "passive":  # a passive's agent, when the rule found one, stays
+                    att.source = None if source is None else mention_span(source)
             slots = features.claim_slots(lay, att, i, cue_p[i], sureness.get(att.source, 0.0), rivals)
             att.score = float(_sigmoid(token_part[i] + decision.claim[slots].sum()))
             if observe is not None:
@@ -289,7 +291,7 @@ SPEECH_ACTS = frozenset({"claim", "accusation", "denial", "warning", "threat", "
 # ("vowed to rebuild"), an object or a preposition's object a stance ("backed the plan", "sided
 # with the union"); a clause stays "other", as the verb alone says what kind of statement it is.
 READING_ACTS = {"infinitive": "intention", "object": "stance", "object-on": "stance", "prep": "stance",
-                "antecedent": "stance", "complement": "stance", "patient": "stance"}
+                "antecedent": "stance", "complement": "stance", "patient": "stance", "reaction": "stance"}
 
 
 def _headings(lay: Layout) -> np.ndarray:

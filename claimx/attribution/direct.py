@@ -38,6 +38,30 @@ def outer_tag(lay: Layout, unit: list[int]) -> Tag | None:
     return tail or head
 
 
+def reach_back(lay: Layout, att: Attribution, unit: list[int]) -> None:
+    """A quote whose tag follows it, after words of the same sentence: the tag reports them too,
+    so the claim is mixed and starts with them ("With thousands of systems, “there is no single
+    point of failure,” he said"). Not past a participle that frames the question ("Asked about
+    it, “…,” she said"), another quote, or a speech tag of its own."""
+    q_start = lay.quote_tokens[unit[0]][0]
+    if att.cue is None or att.cue[0] < lay.quote_tokens[unit[-1]][1]:
+        return  # the tag is not after the quote
+    parse = lay.parse
+    lo = parse.sent_lo[q_start]
+    for t in range(lo, q_start):  # the parser may run two sentences together
+        if lay.doc[t].text in SENTENCE_END or lay.doc[t].text == ":":
+            lo = t + 1
+    while lo < q_start and (parse.space[lo] or parse.punct[lo]):
+        lo += 1
+    words = [t for t in range(lo, q_start) if not parse.punct[t] and not parse.space[t]]
+    if len(words) < 2 or any(lay.in_quote(t) or t in lay.cue_at for t in range(lo, q_start)):
+        return
+    if parse.para[lo] != parse.para[q_start] or lay.doc[lo].tag_ in ("VBN", "VBG") or lay.doc[lo].lower_ == "when":
+        return
+    att.parts = [(parse.idx[lo], lay.quotes[unit[-1]].outer_end)]
+    att.kind = "mixed"
+
+
 def _tag_from_verb(lay: Layout, cue: Cue) -> Tag | None:
     verb = lay.doc[cue.head]
     source = source_of(verb, lay.speaker_ok(verb))

@@ -352,7 +352,7 @@ def speaker_candidates(lay: Layout, head: int, rule_source: int | None) -> list[
     parse, quote_of = lay.parse, lay.quote_of
     nouns = _ids("PROPN", "NOUN", "PRON", "NUM")
     inside = _ids("compound", "det", "amod", "nummod", "case", "punct", "nmod")
-    conj, nominal = word("conj"), _ids("PROPN", "NOUN", "PRON")  # "Ruiz and Berg": Ruiz speaks for both
+    attached, nominal = _ids("conj", "appos"), _ids("PROPN", "NOUN", "PRON")  # "Ruiz and Berg", "Ruiz, an aide"
     not_speakers = frozenset(word(label) for label in NOT_SPEAKERS)
     para = parse.para[head]
     pos, dep, ent, length, paras = parse.pos, parse.dep, parse.ent, parse.length, parse.para
@@ -360,7 +360,7 @@ def speaker_candidates(lay: Layout, head: int, rule_source: int | None) -> list[
         j for j in range(parse.sent_lo[head], parse.sent_hi[head])
         if pos[j] in nouns and dep[j] not in inside and j != head and j != rule_source and quote_of[j] == -1
         and paras[j] == para and length[j] <= LONGEST_WORD and ent[j] not in not_speakers
-        and not (dep[j] == conj and pos[parse.head[j]] in nominal)
+        and not (dep[j] in attached and pos[parse.head[j]] in nominal)
     ]
     nearby.sort(key=lambda j: abs(j - head))
     found: list[int | None] = [] if rule_source is None else [rule_source]

@@ -159,15 +159,11 @@ def _object_content(verb: Token) -> list[Token]:
     map shows the route"), an event ("held a rally"), a name without what it is called ("called
     the minister"), nor a statement the text refers back to ("dismissed these claims")."""
     role = lexicon.object_roles().get(verb.lemma_.lower())
-    if role in ("hearer", "percept", "event", "intent"):
+    if role in _SILENT_OBJECTS:
         return []
     obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
-    if obj is None or obj.lemma_.lower() in lexicon.addressee_nouns():
+    if obj is None or not _object_says(role, obj) and role != "naming":
         return []
-    if obj.lemma_.lower() in lexicon.statement_nouns() and not any(
-        c.dep_ in ("acl", "ccomp", "relcl", "prep") for c in obj.children
-    ):
-        return []  # "dismissed these claims" refers back; "denied claims of cooperation" does not
     last = _object_last(verb, obj)
     if role == "naming" and last == obj.right_edge.i:
         return []
@@ -181,17 +177,11 @@ def _parenthetical(lay: Layout, cue: Cue, source: Token, claimed) -> Attribution
     """A tag set off by commas inside or at the end of the sentence it reports, which the parser
     did not hang as a clause: "The test, the agency said, was its biggest", "…, X said."
     """
-    doc, verb = lay.doc, lay.doc[cue.head]
-    mention = mention_span(source)
-    lo = min(mention[0], cue.start)
-    hi = max(mention[1], cue.end)
-    for child in verb.rights:  # "said on Tuesday in a statement"
-        if child.dep_ in ("prep", "npadvmod", "advmod", "agent") and child.i == hi:
-            hi = child.right_edge.i + 1
-    sent = verb.sent
-    before = doc[lo - 1] if lo > sent.start else None
+    doc = lay.doc
+    lo, hi = _tag_span(lay, cue, source)
+    sent = doc[cue.head].sent
     after = doc[hi] if hi < sent.end else None
-    if before is None or before.text not in (",", "–", "—"):
+    if lo <= sent.start or not sets_off(doc, lo - 1):
         return None
     if after is not None and after.text not in (",", ".", "!", "?", ";") and not after.is_space:
         return None
@@ -336,9 +326,10 @@ def proposals(
         elif dep in ("xcomp", "acl") and child.i > head.i:
             add(child.left_edge.i, child.right_edge.i + 1, "infinitive")
         elif dep == "dobj" and role not in _SILENT_OBJECTS:
-            add(child.left_edge.i, _object_last(head, child) + 1, "object")
-            if role is None:
-                add(child.left_edge.i, sent_hi, "object-on")
+            last = _object_last(head, child)
+            add(child.left_edge.i, last + 1, "object")
+            if role is None and any(parse.pos[j] in _VERBS for j in range(last + 1, sent_hi)):
+                add(child.left_edge.i, sent_hi, "object-on")  # on into a clause the parser left apart
         elif dep in ("prep", "agent") and child.i > head.i:
             objects = [c for c in child.children if c.dep_ in _PREP_CONTENT]
             if objects and child.lower_ not in _NOUN_SOURCES:
@@ -347,6 +338,10 @@ def proposals(
             add(child.left_edge.i, child.right_edge.i + 1, "patient")
         elif dep in ("acomp", "oprd") and child.i > head.i:
             add(child.left_edge.i, child.right_edge.i + 1, "complement")
+    if head.pos_ == "NOUN" and head.dep_ == "dobj" and head.head.lemma_.lower() in lexicon.reaction_verbs():
+        subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:  # "the plan drew criticism from the union": the plan is what was criticised
+            add(subject.left_edge.i, subject.right_edge.i + 1, "reaction")
     if head.dep_ in ("relcl", "acl") and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
         described = head.head
         add(described.left_edge.i, described.i + 1, "antecedent")
@@ -361,7 +356,7 @@ def proposals(
             add(lo, hi, "aside", hull=True)
     source = speaker(0, 0)
     lo, hi = _tag_span(lay, cue, source)  # the sentence around its tag: before it, after it, or both
-    if head.pos_ in ("VERB", "AUX") and not (lo > sent_lo and lay.doc[lo - 1].text in _ASIDE_MARKS):
+    if head.pos_ in ("VERB", "AUX") and not (lo > sent_lo and sets_off(lay.doc, lo - 1)):
         rest = head.i + 1  # what follows a verb that opens its clause, past the preposition it reports through
         if rest < sent_hi and lay.doc[rest].dep_ == "prep" and parse.head[rest] == head.i and not any(
                 c.dep_ in ("ccomp", "xcomp") for c in head.children):
@@ -369,12 +364,19 @@ def proposals(
         add(rest, _next_clause(lay, head, rest, sent_hi), "rest")
     if lo <= sent_lo:
         add(hi, sent_hi, "around", source=source)
-    elif lay.doc[lo - 1].text in _ASIDE_MARKS:  # a tag set off by a comma or a dash
+    elif sets_off(lay.doc, lo - 1):  # a tag set off by a comma or a dash
         if hi >= sent_hi or all(parse.punct[j] or parse.space[j] for j in range(hi, sent_hi)):
             add(sent_lo, lo, "around", source=source)  # "…, the agency said."
         elif lay.doc[hi].text in _ASIDE_MARKS:
             add(sent_lo, sent_hi, "around", hull=True, source=source)  # "The test, the agency said, was …"
     return found
+
+
+def sets_off(doc: Doc, k: int) -> bool:
+    """Whether token k sets off a speech tag after it: a comma or a dash, or a closing quote mark
+    just after a comma ("…,” said the mayor")."""
+    text = doc[k].text
+    return text in _ASIDE_MARKS or text in QUOTE_MARKS and k > 0 and doc[k - 1].text == ","
 
 
 def _next_clause(lay: Layout, head: Token, start: int, end: int) -> int:
@@ -390,6 +392,7 @@ def _next_clause(lay: Layout, head: Token, start: int, end: int) -> int:
     return end
 
 
+_VERBS = frozenset({get_string_id("VERB"), get_string_id("AUX")})
 _RUNNING = frozenset({"rest", "around", "object-on"})  # readings that run on to the sentence's end
 _ASIDE_MARKS = frozenset({",", "–", "—", "-", "("})  # before a tag set into its sentence
 _SILENT_OBJECTS = frozenset({"hearer", "percept", "event", "intent"})  # object_roles.tsv: never the content
@@ -397,14 +400,28 @@ _SILENT_OBJECTS = frozenset({"hearer", "percept", "event", "intent"})  # object_
 
 def _object_says(role: str | None, obj: Token) -> bool:
     """Whether a verb's direct object can be what was said: not for a hearer, a percept, an
-    event or a thing wanted (object_roles.tsv), not an audience ("reporters"), not a statement the
-    text refers back to ("dismissed these claims")."""
+    event or a thing wanted (object_roles.tsv), not the person questioned ("questioned the
+    witness", not "questioned the cost"), not an audience ("reporters"), not a statement the text
+    points back to ("dismissed these claims"; "denied claims of cooperation" says what)."""
     lemma = obj.lemma_.lower()
-    if role in _SILENT_OBJECTS or lemma in lexicon.addressee_nouns():
+    if role in _SILENT_OBJECTS or role == "naming" or lemma in lexicon.addressee_nouns():
         return False
-    refers_back = lemma in lexicon.statement_nouns() and not any(
-        c.dep_ in ("acl", "ccomp", "relcl", "prep") for c in obj.children)
-    return not refers_back and role != "naming"
+    if role == "asked" and _names_someone(obj):
+        return False
+    return not (
+        lemma in lexicon.statement_nouns()
+        and any(c.dep_ == "det" and c.lower_ in _POINTING for c in obj.children)
+        and not any(c.dep_ in ("acl", "ccomp", "relcl", "prep") for c in obj.children)
+    )
+
+
+_POINTING = frozenset({"this", "that", "these", "those", "such"})
+
+
+def _names_someone(tok: Token) -> bool:
+    """A person or group: a pronoun, a name, or a noun for people ("the witness", "officials")."""
+    return (tok.pos_ in ("PRON", "PROPN") or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            or tok.lower_ in lexicon.person_nouns() or tok.lemma_.lower() in lexicon.person_nouns())
 
 
 def _tag_span(lay: Layout, cue: Cue, source: Token | None) -> tuple[int, int]:
@@ -416,7 +433,10 @@ def _tag_span(lay: Layout, cue: Cue, source: Token | None) -> tuple[int, int]:
         mention = mention_span(source)
         if abs(mention[0] - cue.start) <= 12:
             lo, hi = min(lo, mention[0]), max(hi, mention[1])
-    for child in verb.rights:
+            for child in source.rights:  # "said Ann Lee, a deputy director"
+                if child.dep_ == "appos" and child.i >= hi:
+                    hi = max(hi, child.right_edge.i + 1)
+    for child in verb.rights:  # "said on Tuesday in a statement"
         if child.dep_ in ("prep", "npadvmod", "advmod", "agent") and child.i == hi:
             hi = child.right_edge.i + 1
     return lo, hi
