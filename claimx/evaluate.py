@@ -291,8 +291,23 @@ class FalsePositive(FrozenModel):
     speaker_name: str | None
 
 
+class Band(FrozenModel):
+    """The predicted claims whose confidence lies in [low, high): how many, and how many of them
+    covered a gold attribution (detection) and with the right speaker (attribution)."""
+
+    low: float
+    high: float
+    n_pred: int
+    detection_precision: float
+    attribution_precision: float
+
+
+BAND_EDGES = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
 class Report(FrozenModel):
-    """The result of scoring: overall and per-kind scores, target recall, misses, false positives.
+    """The result of scoring: overall and per-kind scores, precision per confidence band, target
+    recall, misses, false positives.
 
     `target_recall` is the share of gold target names found among the targets of the best covering
     claim, over detected required gold with targets (seeds only); None when there are none.
@@ -301,6 +316,7 @@ class Report(FrozenModel):
     n_docs: int
     overall: Scores
     by_kind: dict[Kind, Scores]
+    bands: tuple[Band, ...] = ()
     target_recall: float | None = None
     n_targets: int = 0
     misses: tuple[Miss, ...] = ()
@@ -318,6 +334,10 @@ class Report(FrozenModel):
         for label, scores in [("overall", self.overall), *((kind, self.by_kind[kind]) for kind in KINDS)]:
             numbers = "  ".join(_numbers(prf) for prf in (scores.detection, scores.attribution))
             lines.append(f"{label:<9}{scores.n_gold:>7}{scores.n_pred:>7}  {numbers}")
+        if self.bands:
+            lines += ["", f"{'confidence':<13}{'n_pred':>7}{'det P':>8}{'att P':>8}"]
+            lines += [f"{f'{b.low:.1f}–{b.high:.1f}':<13}{b.n_pred:>7}{b.detection_precision:>8.3f}"
+                      f"{b.attribution_precision:>8.3f}" for b in self.bands if b.n_pred]
         if self.target_recall is not None:
             lines.append(f"target recall {self.target_recall:.3f} over {self.n_targets} gold targets")
         misses = [_render_miss(miss) for miss in self.misses]
@@ -433,6 +453,7 @@ def score(gold_docs: Sequence[GoldDoc], extractions: Sequence[Extraction]) -> Re
     targets_found = targets_total = 0
     misses: list[Miss] = []
     false_positives: list[FalsePositive] = []
+    judged: list[tuple[float, bool, bool]] = []  # (confidence, detected, attributed) of each counted claim
 
     for doc, extraction in zip(gold_docs, extractions):
         if extraction.text != doc.text:
@@ -468,6 +489,7 @@ def score(gold_docs: Sequence[GoldDoc], extractions: Sequence[Extraction]) -> Re
                 tally.n_pred += 1
                 tally.pred_detected += bool(hit_required)
                 tally.pred_attributed += attributed
+            judged.append((claim.confidence, bool(hit_required), attributed))
             if not any(hits):
                 false_positives.append(_false_positive(doc, claim))
 
@@ -475,11 +497,22 @@ def score(gold_docs: Sequence[GoldDoc], extractions: Sequence[Extraction]) -> Re
         n_docs=len(gold_docs),
         overall=overall.scores(),
         by_kind={kind: tally.scores() for kind, tally in by_kind.items()},
+        bands=_bands(judged),
         target_recall=targets_found / targets_total if targets_total else None,
         n_targets=targets_total,
         misses=tuple(misses),
         false_positives=tuple(false_positives),
     )
+
+
+def _bands(judged: list[tuple[float, bool, bool]]) -> tuple[Band, ...]:
+    bands = []
+    for low, high in zip(BAND_EDGES, BAND_EDGES[1:]):
+        inside = [(d, a) for c, d, a in judged if low <= c < high or high == BAND_EDGES[-1] and c == high]
+        n = len(inside)
+        bands.append(Band(low=low, high=high, n_pred=n, detection_precision=sum(d for d, _ in inside) / n if n else 0.0,
+                          attribution_precision=sum(a for _, a in inside) / n if n else 0.0))
+    return tuple(bands)
 
 
 def _miss(doc: GoldDoc, gold: GoldAttribution, found: list[Claim]) -> Miss:

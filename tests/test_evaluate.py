@@ -438,3 +438,26 @@ def test_evaluate_runs_extract_many_over_the_first_limit_docs(
     report = evaluate(path, nlp="NLP", batch_size=8, limit=1)
     assert calls == [{"texts": [TEXT], "nlp": "NLP", "n_process": 1, "batch_size": 8}]
     assert report.n_docs == 1 and report.overall.n_gold == 1 and report.overall.detection.recall == 0.0
+
+
+def test_evaluate_precision_per_confidence_band() -> None:
+    golds = [
+        _gold(TEXT, BRIDGE, speaker="Lena Brandt", gold_id="g1"),
+        _gold(TEXT, QUOTE, speaker="she", kind="direct", gold_id="g2"),
+    ]
+    claims = [
+        _claim(TEXT, BRIDGE, mention="Lena Brandt", claim_id="c1").model_copy(update={"confidence": 0.95}),
+        _claim(TEXT, QUOTE, mention="Critics", kind="direct", claim_id="c2").model_copy(update={"confidence": 0.91}),
+        _claim(TEXT, "Critics claimed", mention="Critics", claim_id="c3").model_copy(update={"confidence": 0.55}),
+        _claim(TEXT, REPAIRS, mention="Critics", claim_id="c4").model_copy(update={"confidence": 1.0}),
+    ]
+    report = _score(TEXT, golds, claims)
+    bands = {(band.low, band.high): band for band in report.bands}
+    top, middle = bands[(0.9, 1.0)], bands[(0.5, 0.6)]
+    assert top.n_pred == 3  # 1.0 falls in the top band
+    assert top.detection_precision == pytest.approx(2 / 3)
+    assert top.attribution_precision == pytest.approx(1 / 3)
+    assert (middle.n_pred, middle.detection_precision) == (1, 0.0)
+    assert sum(band.n_pred for band in report.bands) == report.overall.n_pred
+    assert "0.9–1.0" in report.render() and "0.5–0.6" in report.render()
+    assert "0.0–0.4" not in report.render()  # empty bands are not printed
