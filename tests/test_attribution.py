@@ -666,3 +666,20 @@ def test_attribution_object_runs_on_into_the_list_after_its_colon(nlp):
     """)
     claim = only_claim(analyse(doc))
     assert_claim(claim, content="her plans: a new school and a cleaner harbour", kind="indirect", speaker="mayor")
+
+
+@pytest.mark.parametrize("model", ["default", "rules"])
+def test_attribution_reported_clause_stops_short_of_the_next_quote_mark(model):
+    """Two apostrophes open and close quotes in some newspapers; the parser hangs the opening mark
+    of the next quote on the sentence before it. The clause must not take it, and the quote."""
+    import claimx
+
+    nlp = claimx.load(attribution_model=model)
+    text = ("Aides said the governor simply wanted an honest debate, not a fight. "
+            "''That was never the point,'' Mr. Varga said. ''We wanted the facts.''")
+    result = claimx.extract(text, nlp=nlp)
+    reported = claim_starting(result, "the governor")
+    assert_claim(reported, content="the governor simply wanted an honest debate, not a fight",
+                 kind="indirect", speaker="Aides", cue="said")
+    quote = claim_starting(result, "That was never")
+    assert quote.kind == "direct" and quote.speaker.name == "Varga"

@@ -148,6 +148,12 @@ class Layout:
     def parse(self) -> Parse:
         return Parse(self.doc, self.newlines)
 
+    @cached_property
+    def marks(self) -> tuple[frozenset[int], frozenset[int]]:
+        """The character offsets of the quotes' opening marks, and of their closing marks."""
+        return (frozenset(q.open for q in self.quotes),
+                frozenset(q.close for q in self.quotes if q.close is not None))
+
     def in_quote(self, t: int) -> bool:
         return self.quote_of[t] != -1
 

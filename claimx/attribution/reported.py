@@ -226,7 +226,7 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_so
     )
     if not tokens:
         return None
-    start, end = _trim_tokens(tokens)
+    start, end = _trim_tokens(lay, tokens)
     if start is None:
         return None
     begin, finish = tokens[start].idx, tokens[end].idx + len(tokens[end])
@@ -247,17 +247,20 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_so
                        None if source is None else source_span, quotes=quotes)
 
 
-def _trim_tokens(tokens: list[Token]) -> tuple[int | None, int | None]:
-    """Indices of the first and last content tokens: no leading "that", no edge punctuation."""
+def _trim_tokens(lay: Layout, tokens: list[Token]) -> tuple[int | None, int | None]:
+    """Indices of the first and last content tokens: no leading "that", no edge punctuation, no
+    mark that closes the quote before or opens the next."""
+    opens, closes = lay.marks
     start, end = 0, len(tokens) - 1
     while start <= end and (
-        tokens[start].is_punct and tokens[start].text not in QUOTE_MARKS
+        tokens[start].is_punct and (tokens[start].text not in QUOTE_MARKS or tokens[start].idx in closes)
         or tokens[start].is_space
         or tokens[start].dep_ in ("mark", "cc") and tokens[start].lower_ in ("that", "whether", "if", "and", "but")
     ):
         start += 1
     while end >= start and (
-        tokens[end].is_punct and tokens[end].text not in QUOTE_MARKS or tokens[end].is_space or tokens[end].dep_ == "cc"
+        tokens[end].is_punct and (tokens[end].text not in QUOTE_MARKS or tokens[end].idx in opens)
+        or tokens[end].is_space or tokens[end].dep_ == "cc"
     ):
         end -= 1
     if start > end:
@@ -474,9 +477,13 @@ def _range_claim(lay: Layout, cue: Cue, lo: int, hi: int, source: Token | None, 
     first = lo
     lower, dep, punct, space = parse.lower, parse.dep, parse.punct, parse.space
     marks, openers = _quote_mark_ids(), _opener_ids()
-    while lo < hi and (punct[lo] and lower[lo] not in marks or space[lo] or dep[lo] in _MARK_OR_CC and lower[lo] in openers):
+    opens, closes = lay.marks  # a mark that closes the quote before, or opens the next, is not content
+    idx = parse.idx
+    while lo < hi and (punct[lo] and (lower[lo] not in marks or idx[lo] in closes) or space[lo]
+                       or dep[lo] in _MARK_OR_CC and lower[lo] in openers):
         lo += 1
-    while hi > lo and (punct[hi - 1] and lower[hi - 1] not in marks or space[hi - 1] or dep[hi - 1] == _CC):
+    while hi > lo and (punct[hi - 1] and (lower[hi - 1] not in marks or idx[hi - 1] in opens) or space[hi - 1]
+                       or dep[hi - 1] == _CC):
         hi -= 1
     if lo >= hi:
         return None
