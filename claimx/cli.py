@@ -394,7 +394,7 @@ def train(
     """Train the learned attribution decision on annotated news, and write it to --output.
 
     Use it with `claimx extract --attribution-model MODEL` or `claimx.load(attribution_model=MODEL)`.
-    Needs the train extra: pip install "claimx[train]"."""
+    Needs the train extra: pip install "claimx\\[train]"."""
     import time
 
     from claimx.loading import load

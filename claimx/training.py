@@ -3,15 +3,16 @@
     claimx train gold.jsonl [more.jsonl ...] -o attribution.npz
 
 The corpus is PolNeAR-format JSONL (one article per line, with the content, source and cue span
-of every attribution). Three logistic regressions are fitted over the hashed features of
+of every attribution). Four logistic regressions are fitted over the hashed features of
 `claimx.attribution.features`, each on what the one before it proposes:
 
 1. **cue**: is this token the word that reports an attribution? Tokens it scores over the cue
    threshold propose claims, beside the lexicon's cues.
-2. **claim**: is this reading of a cue word (its clause, object, infinitive, the sentence it is
-   set into, …) an attribution's content? Its labels use cue scores from models that never saw
-   the document (cross-fitting), as at run time.
-3. **quote**: is this claim of the quote and line rules (a quote with its tag, a follow-on
+2. **speaker**: which of the parse's candidates (or nobody) is the source of a cue word?
+3. **claim**: is this reading of a cue word (its clause, object, infinitive, the sentence it is
+   set into, …) an attribution's content? Its labels use cue and speaker scores from models that
+   never saw the document (cross-fitting), as at run time.
+4. **quote**: is this claim of the quote and line rules (a quote with its tag, a follow-on
    quote, a headline) an attribution?
 
 A share of the documents is held out to choose the thresholds that maximise attributed F1; the
@@ -51,15 +52,16 @@ _THRESHOLDS = tuple(round(0.2 + 0.025 * k, 3) for k in range(17))  # 0.2, 0.225,
 
 @dataclass(frozen=True)
 class Settings:
-    """How a decision is fitted. `regularisation` is the inverse L2 strength (scikit-learn's C);
-    `folds` the cross-fitting folds for the cue model; `tune_share` the share of documents held
-    out to choose thresholds; `cue_threshold` the cue probability over which a word proposes."""
+    """How a decision is fitted. `regularisation` is the inverse L2 strength (scikit-learn's C)
+    of the cue, speaker and quote models, `claim_regularisation` that of the claim model; `folds`
+    the cross-fitting folds for the cue and speaker models; `tune_share` the share of documents
+    held out to choose thresholds; `cue_threshold` the cue probability over which a word proposes."""
 
     regularisation: float = 0.5
     claim_regularisation: float = 0.1
     folds: int = 3
     tune_share: float = 0.2
-    cue_threshold: float = 0.1
+    cue_threshold: float = 0.05
 
 
 @dataclass
@@ -140,6 +142,7 @@ def train(
             "attributions": n_attributions,
             "pipeline": f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')}-{nlp.meta.get('version', '')}",
             "regularisation": settings.regularisation,
+            "claim_regularisation": settings.claim_regularisation,
             "folds": settings.folds,
         },
     )
