@@ -213,7 +213,7 @@ def asserted(token: Token) -> bool:
         if dep in ("xcomp", "pcomp") and words.get(token.lemma_.lower()) == "refusal" and _speaks(child):
             return False
     governor = token.head
-    if token.dep_ in ("xcomp", "pcomp") and governor is not token:
+    if token.dep_ in ("xcomp", "pcomp") and governor.i != token.i:
         kind = words.get(governor.lemma_.lower())
         if kind in ("refusal", "unrealized") or not asserted(governor):
             return False
@@ -221,7 +221,7 @@ def asserted(token: Token) -> bool:
     for _ in range(8):  # up through the clauses this one is part of
         if any(c.dep_ == "mark" and words.get(c.lower_) == "condition" for c in clause.children):
             return False
-        if clause.dep_ not in ("conj", "xcomp") or clause.head is clause:
+        if clause.dep_ not in ("conj", "xcomp") or clause.head.i == clause.i:
             break
         clause = clause.head
     return True

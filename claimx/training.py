@@ -406,5 +406,5 @@ def _cue_heads(doc: Doc, gold: GoldDoc) -> set[int]:
         span = doc.char_span(*g.cue, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        heads.add(next((t.i for t in span if not span.start <= t.head.i < span.end or t.head is t), span.start))
+        heads.add(next((t.i for t in span if not span.start <= t.head.i < span.end or t.head.i == t.i), span.start))
     return heads

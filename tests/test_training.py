@@ -124,3 +124,18 @@ def test_training_model_hashed_elsewhere_is_refused(trained, tmp_path):
     np.savez_compressed(changed, **arrays)
     with pytest.raises(ClaimxError, match=r"\[E005\].*hashed differently"):
         Decision.read(changed)
+
+
+@pytest.mark.parametrize("cue", ["has long said", "might be asking", "said"])
+def test_training_labels_the_verb_a_several_word_cue_turns_on(nlp, cue):
+    """A gold cue of several words is learned at its head word: the verb, not its auxiliary."""
+    from claimx.evaluate import GoldAttribution, GoldDoc
+    from claimx.training import _cue_heads
+
+    text = f"The minister {cue} that the port will stay open."
+    start = text.index(cue)
+    gold = GoldDoc(id="d", text=text, attributions=(GoldAttribution(
+        id="g", start=text.index("the port"), end=len(text) - 1, kind="indirect", judge="mention",
+        speaker=(4, 12), cue=(start, start + len(cue))),))
+    doc = nlp(text)
+    assert [doc[i].text for i in _cue_heads(doc, gold)] == [cue.split()[-1]]
