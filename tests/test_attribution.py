@@ -683,3 +683,16 @@ def test_attribution_reported_clause_stops_short_of_the_next_quote_mark(model):
                  kind="indirect", speaker="Aides", cue="said")
     quote = claim_starting(result, "That was never")
     assert quote.kind == "direct" and quote.speaker.name == "Varga"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The fees will rise again next year, said the hundreds of tenants who signed the letter.", "hundreds of tenants"),
+        ("The fees will rise again next year, said a lawyer representing the tenants.", "lawyer"),
+    ],
+)
+def test_attribution_tag_after_clause_keeps_its_source_modifiers(extract, text, speaker):
+    """An inverted tag at the end of its sentence runs on through what modifies its source."""
+    claim = only_claim(extract(text))
+    assert_claim(claim, content="The fees will rise again next year", kind="indirect", speaker=speaker, cue="said")

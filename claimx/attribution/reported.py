@@ -436,8 +436,8 @@ def _tag_span(lay: Layout, cue: Cue, source: Token | None) -> tuple[int, int]:
         mention = mention_span(source)
         if abs(mention[0] - cue.start) <= 12:
             lo, hi = min(lo, mention[0]), max(hi, mention[1])
-            for child in source.rights:  # "said Ann Lee, a deputy director"
-                if child.dep_ == "appos" and child.i >= hi:
+            for child in source.rights:  # "said Ann Lee, a deputy director", "said tenants who lost homes"
+                if child.dep_ in ("appos", "relcl", "acl") and child.i >= hi:
                     hi = max(hi, child.right_edge.i + 1)
     for child in verb.rights:  # "said on Tuesday in a statement"
         if child.dep_ in ("prep", "npadvmod", "advmod", "agent") and child.i == hi:
