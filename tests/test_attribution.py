@@ -696,3 +696,15 @@ def test_attribution_tag_after_clause_keeps_its_source_modifiers(extract, text, 
     """An inverted tag at the end of its sentence runs on through what modifies its source."""
     claim = only_claim(extract(text))
     assert_claim(claim, content="The fees will rise again next year", kind="indirect", speaker=speaker, cue="said")
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The harbour board backed the dredging plan on Tuesday.", "the dredging plan"),
+        ("The ferry union criticized the new timetable last week.", "the new timetable"),
+    ],
+)
+def test_attribution_object_content_leaves_out_when_it_was_said(extract, text, content):
+    claim = only_claim(extract(text))
+    assert claim.content.text == content, summary(extract(text))

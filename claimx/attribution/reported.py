@@ -247,10 +247,21 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_so
                        None if source is None else source_span, quotes=quotes)
 
 
+def _next_quote_opens(lay: Layout, lo: int, hi: int) -> int:
+    """The last token of [lo, hi) when it is a mark opening a quote after the end of a sentence
+    ("… distance. ''This was …"): the parser hangs it on the sentence before, but it belongs to
+    the next one. -1 otherwise; a quote opened inside a sentence is taken whole."""
+    last = hi - 1
+    if last <= lo or lay.parse.idx[last] not in lay.marks[0]:
+        return -1
+    return last if lay.doc[last - 1].text in (".", "!", "?") else -1
+
+
 def _trim_tokens(lay: Layout, tokens: list[Token]) -> tuple[int | None, int | None]:
     """Indices of the first and last content tokens: no leading "that", no edge punctuation, no
-    mark that closes the quote before or opens the next."""
-    opens, closes = lay.marks
+    mark that closes the quote before or opens the next sentence's."""
+    closes = lay.marks[1]
+    opens_next = _next_quote_opens(lay, tokens[0].i, tokens[-1].i + 1)
     start, end = 0, len(tokens) - 1
     while start <= end and (
         tokens[start].is_punct and (tokens[start].text not in QUOTE_MARKS or tokens[start].idx in closes)
@@ -259,7 +270,7 @@ def _trim_tokens(lay: Layout, tokens: list[Token]) -> tuple[int | None, int | No
     ):
         start += 1
     while end >= start and (
-        tokens[end].is_punct and (tokens[end].text not in QUOTE_MARKS or tokens[end].idx in opens)
+        tokens[end].is_punct and (tokens[end].text not in QUOTE_MARKS or tokens[end].i == opens_next)
         or tokens[end].is_space or tokens[end].dep_ == "cc"
     ):
         end -= 1
@@ -364,7 +375,7 @@ def proposals(
         if rest < sent_hi and lay.doc[rest].dep_ == "prep" and parse.head[rest] == head.i and not any(
                 c.dep_ in ("ccomp", "xcomp") for c in head.children):
             rest += 1
-        add(rest, _next_clause(lay, head, rest, sent_hi), "rest")
+        add(rest, _less_when(head, _next_clause(lay, head, rest, sent_hi)), "rest")
     if lo <= sent_lo:
         add(hi, sent_hi, "around", source=source)
     elif sets_off(lay.doc, lo - 1):  # a tag set off by a comma or a dash
@@ -380,6 +391,25 @@ def sets_off(doc: Doc, k: int) -> bool:
     just after a comma ("…,” said the mayor")."""
     text = doc[k].text
     return text in _ASIDE_MARKS or text in QUOTE_MARKS and k > 0 and doc[k - 1].text == ","
+
+
+_WHEN = frozenset({"DATE", "TIME"})
+
+
+def _less_when(verb: Token, end: int) -> int:
+    """`end`, or short of the phrases at the end that say when the verb happened ("defended the
+    plan on Monday"): the time of the speech is not its content."""
+    doc = verb.doc
+    for child in reversed([c for c in verb.rights if not c.is_punct]):
+        last = end - 1
+        while last > child.i and (doc[last].is_punct or doc[last].is_space):
+            last -= 1
+        if child.right_edge.i != last or child.dep_ not in ("prep", "npadvmod", "advmod"):
+            break
+        if not any(t.ent_type_ in _WHEN for t in child.subtree):
+            break
+        end = child.left_edge.i
+    return end
 
 
 def _next_clause(lay: Layout, head: Token, start: int, end: int) -> int:
@@ -477,12 +507,12 @@ def _range_claim(lay: Layout, cue: Cue, lo: int, hi: int, source: Token | None, 
     first = lo
     lower, dep, punct, space = parse.lower, parse.dep, parse.punct, parse.space
     marks, openers = _quote_mark_ids(), _opener_ids()
-    opens, closes = lay.marks  # a mark that closes the quote before, or opens the next, is not content
+    closes, opens_next = lay.marks[1], _next_quote_opens(lay, lo, hi)
     idx = parse.idx
     while lo < hi and (punct[lo] and (lower[lo] not in marks or idx[lo] in closes) or space[lo]
                        or dep[lo] in _MARK_OR_CC and lower[lo] in openers):
         lo += 1
-    while hi > lo and (punct[hi - 1] and (lower[hi - 1] not in marks or idx[hi - 1] in opens) or space[hi - 1]
+    while hi > lo and (punct[hi - 1] and (lower[hi - 1] not in marks or hi - 1 == opens_next) or space[hi - 1]
                        or dep[hi - 1] == _CC):
         hi -= 1
     if lo >= hi:
