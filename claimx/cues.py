@@ -196,7 +196,7 @@ def asserted(token: Token) -> bool:
     """Whether a cue word reports speech that happened. Not when it is negated ("did not say",
     "never claimed", "nobody said"), refused ("declined to say", "refused to comment"),
     hypothetical, future or obliged ("could claim", "will announce", "has to explain",
-    "plans to announce"), or a condition ("if he says"); nor a refusal of speech itself
+    "plans to announce"; an obligation is no claim itself either), or a condition ("if he says"); nor a refusal of speech itself
     ("declined to comment": the refusal is no claim either)."""
     words = lexicon.unasserted()
     for child in token.children:
@@ -212,10 +212,12 @@ def asserted(token: Token) -> bool:
             return False
         if dep in ("xcomp", "pcomp") and words.get(token.lemma_.lower()) == "refusal" and _speaks(child):
             return False
+        if dep == "xcomp" and words.get(token.lemma_.lower()) == "obligation":
+            return False
     governor = token.head
     if token.dep_ in ("xcomp", "pcomp") and governor.i != token.i:
         kind = words.get(governor.lemma_.lower())
-        if kind in ("refusal", "unrealized") or not asserted(governor):
+        if kind in ("refusal", "unrealized", "obligation") or not asserted(governor):
             return False
     clause = token
     for _ in range(8):  # up through the clauses this one is part of

@@ -81,6 +81,7 @@ def test_cues_lexicon_acts_are_allowed():
         "Critics could claim that the count was rigged.",  # hypothetical
         "The minister should announce the results soon.",  # an obligation
         "The mayor has to explain why the bridge failed.",
+        "The council needs to answer for the delay.",
         "The council will announce its decision on Friday.",  # speech still to come
     ],
 )
