@@ -13,6 +13,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import ENT_TYPE, IS_ALPHA, POS
+from spacy.symbols import PROPN as PROPN_ID
 from spacy.tokens import Doc, Span, Token
 
 from claimx import lexicon
@@ -342,33 +345,35 @@ class Resolver:
         return sorted(seen.values(), key=lambda r: r.first)
 
 
-def _propn_runs(doc: Doc, keep) -> list[Span]:
-    """Every run of tokens that pass `keep` (proper nouns, in practice), less leading titles."""
-    runs, run = [], []
-    for tok in [*doc, None]:
-        if tok is not None and keep(tok):
-            run.append(tok)
-            continue
-        while run and _is_title(run[0]):
-            run.pop(0)
-        if run:
-            runs.append(doc[run[0].i : run[-1].i + 1])
-        run = []
+def _propn_runs(doc: Doc, keep: np.ndarray) -> list[Span]:
+    """Every run of tokens whose `keep` flag is set (proper nouns, in practice), less leading titles."""
+    flags = np.concatenate([[False], keep, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(flags))
+    runs = []
+    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
+        while start < end and _is_title(doc[start]):
+            start += 1
+        if start < end:
+            runs.append(doc[start:end])
     return runs
 
 
 def _unlabelled_people(doc: Doc) -> list[Span]:
     """People the recogniser missed: two or three proper nouns outside any entity, led (after
     their titles) by a known first name ("Mayor Ana Ruiz said")."""
-    runs = _propn_runs(doc, lambda tok: tok.pos_ == "PROPN" and not tok.ent_type_ and tok.is_alpha)
-    return [Span(doc, run.start, run.end, label="PERSON") for run in runs if _looks_like_person(run)]
+    array = doc.to_array([POS, ENT_TYPE, IS_ALPHA])
+    keep = (array[:, 0] == PROPN_ID) & (array[:, 1] == 0) & (array[:, 2] == 1)
+    return [Span(doc, run.start, run.end, label="PERSON") for run in _propn_runs(doc, keep) if _looks_like_person(run)]
 
 
 def _names_from_parse(doc: Doc) -> list[Span]:
     """Names for a pipeline with no entity recogniser: every run of proper nouns, a person when a
     known first name leads it, a place when places.tsv knows it, an organisation otherwise."""
+    keep = doc.to_array(POS) == PROPN_ID
+    for i in np.flatnonzero(keep).tolist():
+        keep[i] = doc[i].text[:1].isupper()
     names = []
-    for run in _propn_runs(doc, lambda tok: tok.pos_ == "PROPN" and tok.text[:1].isupper()):
+    for run in _propn_runs(doc, keep):
         if len(run) > 1 and run[0].lower_ in lexicon.first_names():
             label = "PERSON"
         elif " ".join(t.lower_ for t in run) in lexicon.places():
