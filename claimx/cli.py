@@ -355,8 +355,10 @@ def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = Non
 
 @app.command()
 def evaluate(
-    gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="Gold JSONL (seeds or PolNeAR format)."),
-    texts: Optional[Path] = typer.Option(None, "--texts", help="Folder of article texts (seeds format)."),
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                help="Gold JSONL: seeds, PolNeAR or speaker-resolution format."),
+    texts: Optional[Path] = typer.Option(
+        None, "--texts", help="The articles: a folder of texts (seeds) or a PolNeAR JSONL (resolution)."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name."),
     attribution_model: Optional[str] = typer.Option(
         None, "--attribution-model", help="A model file `claimx train` wrote, or 'rules' (default: the shipped one)."),
@@ -364,13 +366,16 @@ def evaluate(
     misses: int = typer.Option(30, "--misses", min=0, help="How many misses and false positives to list."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the report as JSON here."),
 ) -> None:
-    """Score claimx against gold attributions: detection and attribution P/R/F1 per kind."""
+    """Score claimx against gold: detection and attribution P/R/F1 per kind, or, for a
+    speaker-resolution gold set, resolved-speaker accuracy per mention type."""
     from claimx.evaluate import evaluate as run
     from claimx.exports import write_text
     from claimx.loading import load
+    from claimx.resolution_score import evaluate_resolution, is_resolution_file
 
-    report = _or_exit(lambda: run(gold, nlp=load(model, attribution_model=attribution_model), texts=texts,
-                                  limit=limit))
+    scorer = evaluate_resolution if _or_exit(lambda: is_resolution_file(gold)) else run
+    report = _or_exit(lambda: scorer(gold, nlp=load(model, attribution_model=attribution_model), texts=texts,
+                                     limit=limit))
     typer.echo(report.render(max_misses=misses))
     if json_out is not None:
         write_text(json_out, lambda out: out.write(json.dumps(report.to_dict(), indent=1, ensure_ascii=False)))
