@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from claimx import lexicon
 from claimx.cues import verb_form
+from claimx.stand_ins import earlier_owner, owner_in_phrase, stand_in_class
 
 _KIND_OF_LABEL = {
     "PERSON": "person",
@@ -82,6 +83,7 @@ class Resolver:
         self.person_mentions: list[_NameMention] = []
         self.other_mentions: list[_NameMention] = []
         self._token_key: dict[int, str] = {}
+        self._depth = 0  # how deep a stand-in's owner is being resolved: "the ad" → "his" → …
         self._index_names()
         # the offsets of both mention lists, which _index_names fills in text order, for bisection
         self._starts = {id(m): [x.start for x in m] for m in (self.person_mentions, self.other_mentions)}
@@ -182,7 +184,7 @@ class Resolver:
         for phrase in _phrases(words):
             entry = nouns.get(phrase)
             if entry is not None or phrase in lexicon.role_classes():
-                record.roles.add(phrase)
+                record.roles.add(lexicon.role_abbreviations().get(phrase, phrase))
                 if record.gender == "-" and entry is not None and entry.gender in ("m", "f"):
                     record.gender = entry.gender
 
@@ -207,7 +209,7 @@ class Resolver:
     def resolve(self, mention: Span, previous: EntityRecord | None) -> EntityRecord:
         """The entity a speaker mention refers to; `previous` is the last speaker before it."""
         head = mention.root
-        key = self._named_key(mention, head) or self._chain_key(head)
+        key = None if _party_member(mention, head) else self._named_key(mention, head) or self._chain_key(head)
         if key is not None:
             record = self.entities[key]
             record.saw(mention.text, mention.start_char)
@@ -289,26 +291,43 @@ class Resolver:
         at = mention.start_char
         words = [t.lower_ for t in mention if not t.is_punct and t.text not in _POSSESSIVE]
         first = words[0] if words else ""
+        stand_in = stand_in_class(head)
+        if stand_in is not None and self._depth < 3:
+            self._depth += 1
+            try:
+                record = self._stand_in(mention, head, stand_in, first not in _INDEFINITE, previous)
+            finally:
+                self._depth -= 1
+            if record is not None:
+                record.saw(mention.text, at)
+                return record
         role = head.lemma_.lower()
         nouns = lexicon.person_nouns()
-        is_role = (nouns.get(head.lower_) or nouns.get(role)) is not None
+        entry = nouns.get(head.lower_) or nouns.get(role)
+        is_role = entry is not None or _party_member(mention, head)
+        gender = entry.gender if entry is not None and entry.gender in ("m", "f") else "-"
         head_words = [t.lower_ for t in head.lefts if t.pos_ in ("NOUN", "PROPN", "ADJ")] + [head.lower_]
         classes = {lexicon.role_classes()[p] for p in _phrases(head_words) if p in lexicon.role_classes()}
         bare_singular = first not in _DETERMINERS and head.tag_ in ("NN", "NNP")  # "Press Secretary X said"
+        singular = head.tag_ in ("NN", "NNP") and not any(c.dep_ == "conj" for c in head.children)
         definite = first not in _INDEFINITE and (
             first in ("the", "this") or bare_singular or any(t.text in _POSSESSIVE for t in mention)
         )
+        chosen = None
         if definite:
             earlier = [r for r in self.entities.values() if r.last_seen(at) >= 0]
             same_role = [r for r in earlier if r.kind in ("unnamed", "person") and role in r.roles]
             same_class = [r for r in earlier if r.kind == "person" and classes & r.role_classes]
             chosen = max(same_role or same_class, key=lambda r: r.last_seen(at), default=None)
-            if chosen is None and is_role and previous is not None and previous.kind == "person" \
-                    and " " in previous.name and not (classes and previous.role_classes):
-                chosen = previous
-            if chosen is not None:
-                chosen.saw(mention.text, at)
-                return chosen
+            if chosen is None and is_role and singular:
+                chosen = self._salient_person(mention, gender, classes, previous)
+        if chosen is None and is_role and singular:
+            chosen = self._named_next(mention, gender, classes)  # "An aide said … . Ana Ruiz added"
+        if chosen is not None:
+            if entry is not None and chosen.kind == "person":
+                chosen.roles.add(role)
+            chosen.saw(mention.text, at)
+            return chosen
         key = f"unnamed:{at}"
         description = _strip_determiner(mention) or mention.text
         kind = "unnamed" if is_role or first in _INDEFINITE else "unknown"
@@ -317,6 +336,71 @@ class Resolver:
         record.roles.add(role)
         record.saw(mention.text, at)
         return record
+
+    def _salient_person(self, mention: Span, gender: str, classes: set[str],
+                        previous: EntityRecord | None) -> EntityRecord | None:
+        """The named person a definite role noun most likely continues: the subject of this
+        sentence or the one before ("Ana Ruiz won the vote. The senator said …"), else the last
+        speaker. Gender and role classes must not clash."""
+        fits = _fits_role(gender, classes)
+        sent = mention.sent
+        start = self.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+        starts = self._starts[id(self.person_mentions)]
+        window = self.person_mentions[bisect_left(starts, start) : bisect_left(starts, mention.start_char)]
+        for found in reversed(window):
+            record = self.entities[found.key]
+            if found.subject and fits(record):
+                return record
+        return previous if previous is not None and fits(previous) else None
+
+    def _named_next(self, mention: Span, gender: str, classes: set[str]) -> EntityRecord | None:
+        """A person first named as a subject just after a role noun, in its sentence or the next:
+        the role introduced them ("A senior aide said … . Ana Ruiz, who …, added")."""
+        fits = _fits_role(gender, classes)
+        sent = mention.sent
+        end = self.doc[sent.end].sent.end_char if sent.end < len(self.doc) else sent.end_char
+        starts = self._starts[id(self.person_mentions)]
+        for found in self.person_mentions[bisect_left(starts, mention.end_char) : bisect_left(starts, end)]:
+            record = self.entities[found.key]
+            if found.subject and record.first == found.start and fits(record):
+                return record
+        return None
+
+    def _stand_in(self, mention: Span, head: Token, stand_in: str, definite: bool,
+                  previous: EntityRecord | None) -> EntityRecord | None:
+        """Whom a document, campaign or organisation noun speaks for: the issuer of "the ad",
+        the person of "her campaign", the named organisation of "the committee". None when the
+        article does not say, and the noun stays an unnamed source."""
+        at = mention.start_char
+        if stand_in.startswith("body"):
+            return self._body(head.lemma_.lower(), at, stand_in == "body-any") if definite else None
+        owner = owner_in_phrase(mention, head)
+        if owner is not None and owner.dep_ in ("compound", "nmod", "amod") and owner.i not in self._token_key:
+            return None  # "a Gallup poll": a name no entity holds; the phrase itself says the most
+        if owner is None and definite:
+            owner = earlier_owner(head)
+        if owner is not None:
+            start, end = mention_span(owner)
+            record = self.resolve(self.doc[start:end], previous)
+        elif stand_in == "following" and definite and previous is not None and previous.kind == "person":
+            record = previous  # "the campaign said", right after the candidate spoke
+        else:
+            return None
+        if record.kind == "unknown":
+            return None
+        if stand_in == "following" and record.kind == "person":
+            noun = head.lemma_.lower()
+            return self._record(f"{noun}:{record.key}", f"{record.name} {noun}", "organization", at)
+        return record
+
+    def _body(self, noun: str, at: int, any_organisation: bool) -> EntityRecord | None:
+        """The organisation seen last whose name holds `noun` ("the committee": "Budget
+        Committee"); for a general noun ("the company"), else the organisation seen last nearby."""
+        seen = [r for r in self.entities.values() if r.kind == "organization" and r.last_seen(at) >= 0]
+        named = [r for r in seen if any(w.startswith(noun) for w in r.name.lower().split())]
+        if not named and any_organisation:
+            named = [r for r in seen if at - r.last_seen(at) < 3 * _RECENT_CHARS]
+        return max(named, key=lambda r: r.last_seen(at), default=None)
 
     def _unresolved(self, mention: Span) -> EntityRecord:
         key = f"unknown:{mention.start_char}"
@@ -343,6 +427,21 @@ class Resolver:
             for mention in mentions[bisect_left(starts, start) : bisect_left(starts, end)]:
                 seen.setdefault(mention.key, self.entities[mention.key])
         return sorted(seen.values(), key=lambda r: r.first)
+
+
+def _fits_role(gender: str, classes: set[str]):
+    """Whether a named person may be the one a role noun of this gender and these classes describes."""
+
+    def fits(record: EntityRecord) -> bool:
+        return (record.kind == "person" and " " in record.name and (gender == "-" or record.gender in ("-", gender))
+                and not (classes and record.role_classes and not classes & record.role_classes))
+
+    return fits
+
+
+def _party_member(mention: Span, head: Token) -> bool:
+    """"the Wisconsin Republican": one member of a party or people, which is a person."""
+    return head.ent_type_ == "NORP" and head.tag_ == "NNP" and mention[0].lower_ == "the" and len(mention) > 1
 
 
 def _propn_runs(doc: Doc, keep: np.ndarray) -> list[Span]:

@@ -114,6 +114,19 @@ def role_classes() -> Mapping[str, str]:
 
 
 @cache
+def stand_in_nouns() -> Mapping[str, str]:
+    """Nouns that speak for someone else ("the ad", "her campaign", "the committee") → their class:
+    document, following, body or body-any."""
+    return MappingProxyType({cols[0]: cols[1] for cols in _rows("stand_in_nouns.tsv", 2)})
+
+
+@cache
+def role_abbreviations() -> Mapping[str, str]:
+    """Abbreviated titles → the role noun they are short for ("sen." → "senator")."""
+    return MappingProxyType({cols[0]: cols[2] for cols in _rows("role_classes.tsv", 2) if len(cols) > 2 and cols[2]})
+
+
+@cache
 def places() -> Mapping[str, tuple[str, str]]:
     """Other names of a country — aliases, capitals, seats of government, demonyms — → (country, kind).
     Keys are lowercase with straight apostrophes ("kremlin", "u.s.", "turkish")."""

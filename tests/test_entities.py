@@ -180,3 +180,53 @@ def test_entities_nested_speaker_is_not_the_salient_one(extract):
             "According to him, the costs are covered.")
     result = extract(text)
     assert [c.speaker.name for c in result.claims] == ["Ola Berg", "Lars Lund", "Ola Berg"]
+
+
+@pytest.mark.parametrize(
+    "text, words, expected",
+    [
+        ("Governor Ana Ruiz launched a new ad on Tuesday.\n\nThe ad says that taxes will fall.",
+         "taxes", "Ana Ruiz"),
+        ("In a statement, the Transport Ministry said the roads were safe. "
+         "The statement also said the bridge would reopen.", "the bridge", "Transport Ministry"),
+        ("A letter from Mayor Tom Berg said the plan would fail.", "the plan", "Tom Berg"),
+        ("Governor Ana Ruiz toured the port. Her campaign said the visit was a success.",
+         "the visit", "Ana Ruiz campaign"),
+        ("Tom Berg's campaign refused to comment. Later, the campaign said the report was false.",
+         "the report", "Tom Berg campaign"),
+        ("The Budget Committee met on Monday. The committee said the deficit would shrink.",
+         "the deficit", "Budget Committee"),
+        ("Northwind Airlines cancelled its flights. The company said the storm was to blame.",
+         "the storm", "Northwind Airlines"),
+    ],
+    ids=["document-issued-earlier", "statement-in-a-statement", "document-from", "her-campaign",
+         "the-campaign-of-earlier", "body-by-name", "company-named-last"],
+)
+def test_entities_stand_in_nouns_speak_for_whom_the_article_names(extract, text, words, expected):
+    assert speaker_of(extract(text), words).name == expected
+
+
+def test_entities_stand_in_noun_the_article_does_not_explain_stays_itself(extract):
+    speaker = speaker_of(extract("A new poll says that most voters want lower taxes."), "most voters")
+    assert speaker.name == "new poll"
+
+
+@pytest.mark.parametrize(
+    "text, words, expected",
+    [
+        ("Sen. Tom Reyes opened the hearing with Rep. Maria Ortega. The veteran senator said the agency had failed.",
+         "the agency", "Tom Reyes"),
+        ("Jim Hale won the primary on Tuesday. The Ohio Republican said the result was a mandate.",
+         "the result", "Jim Hale"),
+        ("A top campaign adviser said the race was tightening. Lena Fisk told reporters that the polls were wrong.",
+         "the race", "Lena Fisk"),
+    ],
+    ids=["abbreviated-title-is-the-role", "party-member-continues-subject", "role-before-name"],
+)
+def test_entities_role_nouns_resolve_in_both_directions(extract, text, words, expected):
+    assert speaker_of(extract(text), words).name == expected
+
+
+def test_entities_role_noun_of_another_gender_skips_the_subject(extract):
+    text = "Tom Berg met Anna Lind on Monday. The spokeswoman said the talks had failed."
+    assert speaker_of(extract(text), "the talks").name != "Tom Berg"
