@@ -95,7 +95,7 @@ def analyse(
     ]
     if not attributions:  # nothing to resolve: skip indexing the names
         return Extraction(text=text)
-    resolver = Resolver(doc)
+    resolver = Resolver(doc, _reported_stretches(doc, attributions))
     speakers = _speakers(doc, text, attributions, resolver)
     targets = [find_targets(doc, a, resolver, pair[1] if pair else ()) for a, pair in zip(attributions, speakers)]
 
@@ -122,6 +122,16 @@ def analyse(
             )
         )
     return Extraction(text=text, claims=tuple(claims), entities=entities)
+
+
+def _reported_stretches(doc: Doc, attributions: list[Attribution]) -> list[tuple[int, int]]:
+    """The contents whose speaker stands outside them: names there are the speaker's words. A
+    content holding its own speaker ("X acknowledged that …, he said, …") tells nothing."""
+    stretches = []
+    for att in attributions:
+        if att.source is None or not att.start <= doc[att.source[0]].idx < att.end:
+            stretches.append((att.start, att.end))
+    return stretches
 
 
 def _speakers(

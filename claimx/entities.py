@@ -10,7 +10,8 @@ own description ("senior treasury official").
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -72,13 +73,18 @@ class _NameMention:
     token: int  # index of the head token
     key: str
     subject: bool
+    main: bool  # the subject of its sentence's main clause, not of a clause inside it
+    reported: bool  # inside the content of a claim: a name the speaker uses, not the narrator
 
 
 class Resolver:
     """Resolves the mentions of one Doc to entities, remembering the speakers seen so far."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, contents: Iterable[tuple[int, int]] = ()) -> None:
         self.doc = doc
+        self._text = doc.text
+        self._contents = _merged(contents)
+        self._content_starts = [start for start, _ in self._contents]
         self.entities: dict[str, EntityRecord] = {}
         self.person_mentions: list[_NameMention] = []
         self.other_mentions: list[_NameMention] = []
@@ -142,7 +148,18 @@ class Resolver:
                 target = self.other_mentions
             for tok in ent:
                 self._token_key[tok.i] = record.key
-            target.append(_NameMention(ent.start_char, ent.root.i, record.key, ent.root.dep_ in ("nsubj", "nsubjpass")))
+            subject = ent.root.dep_ in ("nsubj", "nsubjpass")
+            clause = ent.root.head
+            while clause.dep_ == "conj" and clause.head != clause:
+                clause = clause.head
+            main = subject and clause.dep_ == "ROOT"
+            target.append(_NameMention(ent.start_char, ent.root.i, record.key, subject, main,
+                                       self._reported(ent.start_char)))
+
+    def _reported(self, at: int) -> bool:
+        """Whether a character offset lies inside the content of a claim."""
+        k = bisect_right(self._content_starts, at) - 1
+        return k >= 0 and at < self._contents[k][1]
 
     def _person_key(self, words: list[str], start: int) -> str:
         """A surname alone names the full name given before it, else the one after it."""
@@ -258,10 +275,12 @@ class Resolver:
         if pronoun.person in ("1", "2", "rel"):
             return self._unresolved(mention)
         if pronoun.number == "sg" and pronoun.gender in ("m", "f"):
-            if previous is not None and previous.kind == "person" and previous.gender in ("-", pronoun.gender):
-                previous.saw(mention.text, mention.start_char)
-                return previous
-            record = self._nearest(self.person_mentions, mention.start_char, pronoun.gender)
+            record = self._topic(mention.start_char, pronoun.gender, previous)
+            if record is None and previous is not None and previous.kind == "person" \
+                    and previous.gender in ("-", pronoun.gender):
+                record = previous
+            if record is None:
+                record = self._nearest(self.person_mentions, mention.start_char, pronoun.gender)
         else:
             if previous is not None and (previous.kind in ("organization", "group", "place") or previous.plural):
                 previous.saw(mention.text, mention.start_char)
@@ -271,6 +290,20 @@ class Resolver:
             return self._unresolved(mention)
         record.saw(mention.text, mention.start_char)
         return record
+
+    def _topic(self, at: int, gender: str, previous: EntityRecord | None) -> EntityRecord | None:
+        """The person a "he" or "she" continues within its paragraph: the narrator's last
+        subject of that gender there, when it came after the previous speaker was last seen
+        ("X showed no sign that he …"; "Y criticised X. While saying …, he continued").
+        A new paragraph, and a name inside someone's quote, leave the previous speaker."""
+        paragraph = self._text.rfind("\n", 0, at) + 1
+        starts = self._starts[id(self.person_mentions)]
+        since = max(paragraph, previous.last_seen(at) + 1 if previous is not None else 0)
+        for found in reversed(self.person_mentions[bisect_left(starts, since) : bisect_left(starts, at)]):
+            record = self.entities[found.key]
+            if found.main and not found.reported and record.gender in ("-", gender):
+                return record
+        return None
 
     def _nearest(self, mentions: list[_NameMention], before: int, gender: str | None) -> EntityRecord | None:
         """The closest compatible mention before `before`, subjects first within a window."""
@@ -427,6 +460,17 @@ class Resolver:
             for mention in mentions[bisect_left(starts, start) : bisect_left(starts, end)]:
                 seen.setdefault(mention.key, self.entities[mention.key])
         return sorted(seen.values(), key=lambda r: r.first)
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character ranges sorted and merged where they overlap."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _fits_role(gender: str, classes: set[str]):

@@ -32,6 +32,8 @@ def owner_in_phrase(mention: Span, head: Token) -> Token | None:
     for child in head.lefts:
         if child.dep_ == "poss" and mention.start <= child.i:
             return child
+    if head.dep_ == "compound":  # "X's campaign manager": X's campaign
+        return next((c for c in head.head.lefts if c.dep_ == "poss"), None)
     for prep in head.rights:
         if prep.dep_ == "prep" and prep.lower_ in _OWNER_PREPS:
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)

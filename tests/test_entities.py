@@ -230,3 +230,20 @@ def test_entities_role_nouns_resolve_in_both_directions(extract, text, words, ex
 def test_entities_role_noun_of_another_gender_skips_the_subject(extract):
     text = "Tom Berg met Anna Lind on Monday. The spokeswoman said the talks had failed."
     assert speaker_of(extract(text), "the talks").name != "Tom Berg"
+
+
+def test_entities_pronoun_continues_the_paragraph_subject_over_an_earlier_speaker(extract):
+    text = ("“The plan is reckless,” said Peter Lund, an aide to the governor.\n\n"
+            "Governor Tom Berg showed no sign of retreat. He said the plan would save money.")
+    assert speaker_of(extract(text), "the plan would").name == "Tom Berg"
+
+
+def test_entities_pronoun_skips_a_subject_inside_a_clause(extract):
+    text = "Tom Berg said on Monday that Peter Lund had won the vote. He added that the count was fair."
+    assert speaker_of(extract(text), "the count").name == "Tom Berg"
+
+
+def test_entities_pronoun_skips_a_name_inside_the_quote(extract):
+    text = ("“Peter Lund is wrong about the budget,” said Tom Berg.\n\n"
+            "“The figures are clear,” he said.")
+    assert speaker_of(extract(text), "The figures").name == "Tom Berg"
