@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from claimx import lexicon
 from claimx.cues import verb_form
+from claimx.text import person_key
 from claimx.stand_ins import earlier_owner, owner_in_phrase, stand_in_class
 
 _KIND_OF_LABEL = {
@@ -32,6 +33,7 @@ _KIND_OF_LABEL = {
     "NORP": "group",
 }
 _DETERMINERS = frozenset({"a", "an", "the", "one", "some", "another", "this", "that", "these", "those"})
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _INDEFINITE = frozenset({"a", "an", "one", "some", "another", "several", "two", "three", "many"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _RECENT_CHARS = 600  # about the last two or three paragraphs: where a pronoun's person was named
@@ -101,35 +103,39 @@ class Resolver:
     def _index_names(self) -> None:
         recognised = self.doc.has_annotation("ENT_IOB")
         found = _unlabelled_people(self.doc) if recognised else _names_from_parse(self.doc)
-        ents = [e for e in map(_last_line, [*self.doc.ents, *found]) if e is not None]
+        ents = [e for e in map(_last_line, [*map(_with_name_tail, self.doc.ents), *found]) if e is not None]
         ents.sort(key=lambda e: e.start)
         persons = [e for e in ents if e.label_ == "PERSON"]
         full_names: dict[str, list[tuple[int, str]]] = {}
         cleaned = {}
         for ent in persons:
             words = _name_words(ent)
-            if words:
+            if words and _is_person_name(ent, words):
                 cleaned[ent.start] = words
                 if len(words) > 1:  # the surname, and its last part: "al-Assad" and "Assad"
                     for surname in {words[-1].lower(), words[-1].rsplit("-", 1)[-1].lower()}:
                         full_names.setdefault(surname, []).append((ent.start_char, " ".join(words)))
         self._full_names = full_names
+        acronyms = _defined_acronyms(ents)
         for ent in ents:
             kind = _KIND_OF_LABEL.get(ent.label_)
             if kind is None:
                 continue
-            if kind != "person" and len(ent) == 1 and ent.text.lower() in full_names:
+            if not _is_name(ent) and _strip_determiner(ent).lower().replace("’", "'") not in lexicon.places():
+                continue  # "Getting", "Armed", "su-24": no proper noun a name is made of
+            words = _name_words(ent)
+            if kind != "person" and len(words) == 1 and words[0].lower() in full_names:
                 kind = "person"  # a surname the recogniser mislabelled: "Lund" as a place
-                cleaned[ent.start] = [ent.text]
+                cleaned[ent.start] = words
             elif kind != "person" and _looks_like_person(ent):
                 kind = "person"  # "Karin Holm" labelled an organisation
                 cleaned[ent.start] = [t.text for t in ent]
             if kind == "person":
                 words = cleaned.get(ent.start)
                 if not words:
-                    continue
-                key = self._person_key(words, ent.start_char)
-                record = self._record(key, key, "person", ent.start_char)
+                    continue  # "F-16s", "Downs Russian Warplane": no person's name
+                name = self._person_key(words, ent.start_char)
+                record = self._record(person_key(name), name, "person", ent.start_char)
                 record.saw(ent.text, ent.start_char)
                 self._learn_person(record, ent)
                 target = self.person_mentions
@@ -137,12 +143,13 @@ class Resolver:
                 name = _strip_determiner(ent)
                 if not name:
                     continue
+                name = acronyms.get(name.lower(), name)
                 country = lexicon.places().get(name.lower().replace("’", "'"))
                 if country is not None:  # "Oslo", "Downing Street", "U.S.", "Danish": the state
                     name, kind = country[0], "place"
                 elif kind == "group" and ent.root.pos_ == "ADJ":
                     continue  # "European", "Islamic": an adjective naming no one in particular
-                key = f"{kind}:{name.lower()}"
+                key = f"named:{name.lower()}"  # one entity per name: "Daesh" as place and organisation
                 record = self._record(key, name, kind, ent.start_char)
                 record.saw(ent.text, ent.start_char)
                 target = self.other_mentions
@@ -266,9 +273,8 @@ class Resolver:
                 if key is not None and self.entities[key].kind == "person":
                     return key
         if head.text[:1].isupper() and head.lower_ in self._full_names:
-            key = self._person_key([head.text], head.idx)  # a surname the tagger missed as a name
-            self._record(key, key, "person", head.idx)
-            return key
+            name = self._person_key([head.text], head.idx)  # a surname the tagger missed as a name
+            return self._record(person_key(name), name, "person", head.idx).key
         return None
 
     def _pronoun(self, mention: Span, pronoun: lexicon.Pronoun, previous: EntityRecord | None) -> EntityRecord:
@@ -328,7 +334,8 @@ class Resolver:
         if stand_in is not None and self._depth < 3:
             self._depth += 1
             try:
-                record = self._stand_in(mention, head, stand_in, first not in _INDEFINITE, previous)
+                definite = first in _DEFINITE or any(t.dep_ == "poss" for t in head.lefts)
+                record = self._stand_in(mention, head, stand_in, definite, previous)
             finally:
                 self._depth -= 1
             if record is not None:
@@ -405,6 +412,8 @@ class Resolver:
         the person of "her campaign", the named organisation of "the committee". None when the
         article does not say, and the noun stays an unnamed source."""
         at = mention.start_char
+        if stand_in != "document" and head.tag_ in ("NNS", "NNPS"):
+            return None  # "armed groups", "the two camps": not one body
         if stand_in.startswith("body"):
             return self._body(head.lemma_.lower(), at, stand_in == "body-any") if definite else None
         owner = owner_in_phrase(mention, head)
@@ -525,6 +534,66 @@ def _names_from_parse(doc: Doc) -> list[Span]:
             label = "ORG"
         names.append(Span(doc, run.start, run.end, label=label))
     return names
+
+
+def _defined_acronyms(ents: list[Span]) -> dict[str, str]:
+    """Acronyms the text defines after a name, "the Budget Committee (BC)" or "the Budget
+    Committee, or BC," → lowercase acronym → that name. The acronym's first letter must be
+    the name's."""
+    defined = {}
+    for ent in ents:
+        doc, end = ent.doc, ent.end
+        if ent.label_ == "PERSON" or len(ent) < 2 or end + 1 >= len(doc):
+            continue
+        if doc[end].text == "(" and end + 2 < len(doc) and doc[end + 2].text == ")":
+            short = doc[end + 1]
+        elif doc[end].text == "," and doc[end + 1].lower_ == "or" and end + 2 < len(doc):
+            short = doc[end + 2]
+        else:
+            continue
+        letters = short.text.replace(".", "")
+        name = _strip_determiner(ent)
+        if 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper() and name[:1].upper() == letters[0]:
+            defined.setdefault(short.text.lower(), name)
+    return defined
+
+
+def _with_name_tail(ent: Span) -> Span:
+    """A people's adjective run into a name ("Islamic State", "Democratic Party"), which the
+    recogniser cut after the adjective: the whole name, as an organisation."""
+    doc, end = ent.doc, ent.end
+    if ent.label_ != "NORP":
+        return ent
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and not doc[end].ent_type_ \
+            and not _is_title(doc[end]):  # "Syrian President X": a title, not a name's tail
+        end += 1
+    return ent if end == ent.end else Span(doc, ent.start, end, label="ORG")
+
+
+def _is_name(ent: Span) -> bool:
+    """Whether an entity span holds a name at all: a capitalised noun. A capitalised verb or
+    adjective ("Getting", "Armed") and a lowercase word ("su-24") are none."""
+    return any(t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN") for t in ent)
+
+
+def _is_person_name(ent: Span, words: list[str]) -> bool:
+    """Whether a PERSON span is a person's name: words without digits, each capitalised or a
+    particle, and all nouns unless a known first name leads ("Downs Russian Warplane", "F-16s"
+    are not)."""
+    particles = lexicon.name_particles()
+
+    def name_word(word: str) -> bool:
+        head, dash, rest = word.partition("-")
+        if dash and head.lower() + "-" in particles:
+            word = rest  # "al-Hadi"
+        return not any(c.isdigit() for c in word) and (word[:1].isupper() or word.lower() in particles)
+
+    if not all(map(name_word, words)):
+        return False
+    if words[0].lower() in lexicon.first_names():
+        return True
+    return all(t.pos_ in ("PROPN", "NOUN") or t.is_punct or t.text in _POSSESSIVE or t.lower_ in particles
+               or _is_title(t) for t in ent)
 
 
 def _looks_like_person(ent: Span) -> bool:

@@ -2,9 +2,10 @@
 
 `build_graph` makes one MultiDiGraph over any number of documents: entity nodes
 (`type="entity"`) and claim nodes (`type="claim"`), with edges entity —said→ claim —about→
-entity. Named entities merge across documents by canonical name, and a surname standing alone
-("Lund") joins the one full name it belongs to; unnamed sources ("a government official")
-never merge, since two articles' officials are rarely one person. `actor_graph` projects it onto
+entity. Named entities merge across documents by canonical name (a person's without name
+particles: "al-Hadi" is "Hadi"), a surname standing alone ("Lund") joins the one full name it
+belongs to, and an acronym an article defined joins its expansion; unnamed sources ("a
+government official") never merge, since two articles' officials are rarely one person. `actor_graph` projects it onto
 speaker → target edges, and `actor_summary` weighs them for centrality and community analysis.
 Every attribute is a scalar, so the graphs export as they are.
 """
@@ -17,9 +18,10 @@ from collections.abc import Iterable
 import networkx as nx
 
 from claimx.models import Entity, Extraction
-from claimx.text import name_key
+from claimx.text import name_key, person_key
 
 _UNMERGED = frozenset({"unnamed", "unknown"})
+_ACRONYM = "acronym:"  # the full_names keys of acronyms, apart from surnames
 SEPARATOR = "; "  # joins list values (aliases, documents) into one string
 
 
@@ -35,14 +37,27 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
 
 
 def full_names(docs: Iterable[tuple[str, Extraction]]) -> dict[str, set[str]]:
-    """Surname → the full person names of the corpus it may stand for, casefolded."""
+    """Short form → the full names of the corpus it may stand for, casefolded: a surname → the
+    full person names ending in it, and an acronym an article defined ("ISIS" in "the Islamic
+    State (ISIS)", kept among the entity's aliases) → the names it abbreviates."""
     names: dict[str, set[str]] = defaultdict(set)
     for _, extraction in docs:
         for entity in extraction.entities:
-            key = name_key(entity.name)
-            if entity.kind == "person" and " " in key:
-                names[key.rsplit(" ", 1)[-1]].add(key)
+            if entity.kind == "person":
+                key = person_key(entity.name)
+                if " " in key:
+                    names[key.rsplit(" ", 1)[-1]].add(key)
+            elif entity.kind not in _UNMERGED:
+                key = name_key(entity.name)
+                for alias in entity.aliases:
+                    if _is_acronym(alias) and name_key(alias) != key:
+                        names[_ACRONYM + name_key(alias)].add(key)
     return dict(names)
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = alias.replace(".", "")
+    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
 
 def merge_full_names(parts: Iterable[dict[str, set[str]]]) -> dict[str, set[str]]:
@@ -118,9 +133,15 @@ def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def _node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
     if entity.kind in _UNMERGED:
         return f"entity:{doc}:{entity.id}"
+    if entity.kind == "person":
+        name = person_key(entity.name)
+        if " " not in name and len(full_names.get(name, ())) == 1:
+            name = next(iter(full_names[name]))  # "Lund" alone is the one Karin Lund of the corpus
+        return f"entity:{name}"
     name = name_key(entity.name)
-    if entity.kind == "person" and " " not in name and len(full_names.get(name, ())) == 1:
-        name = next(iter(full_names[name]))  # "Lund" alone is the one Karin Lund of the corpus
+    expansions = full_names.get(_ACRONYM + name, ())
+    if len(expansions) == 1:
+        name = next(iter(expansions))  # "ISIS", which an article defined as the Islamic State
     return f"entity:{name}"
 
 

@@ -127,6 +127,12 @@ def role_abbreviations() -> Mapping[str, str]:
 
 
 @cache
+def name_particles() -> frozenset[str]:
+    """Particles inside personal names ("al-", "bin", "van") that writers keep or drop."""
+    return frozenset(cols[0] for cols in _rows("name_particles.txt", 1))
+
+
+@cache
 def places() -> Mapping[str, tuple[str, str]]:
     """Other names of a country — aliases, capitals, seats of government, demonyms — → (country, kind).
     Keys are lowercase with straight apostrophes ("kremlin", "u.s.", "turkish")."""

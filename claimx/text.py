@@ -26,6 +26,21 @@ def name_key(name: str) -> str:
     return " ".join(XML_ILLEGAL.sub("", name).split()).casefold()
 
 
+def person_key(name: str) -> str:
+    """The identity of a person's name: its `name_key` without name particles, which writers
+    keep or drop ("Leila al-Hadi", "Leila Hadi"). A name of particles alone stays as it is."""
+    from claimx.lexicon import name_particles
+
+    particles = name_particles()
+    words = []
+    for word in name_key(name).split():
+        if word in particles:
+            continue
+        head, dash, rest = word.partition("-")
+        words.append(rest if dash and rest and head + "-" in particles else word)
+    return " ".join(words) or name_key(name)
+
+
 def clean(text: str) -> str:
     """A same-length copy of `text` that any spaCy pipeline accepts."""
     text = without_surrogates(text)

@@ -247,3 +247,38 @@ def test_entities_pronoun_skips_a_name_inside_the_quote(extract):
     text = ("“Peter Lund is wrong about the budget,” said Tom Berg.\n\n"
             "“The figures are clear,” he said.")
     assert speaker_of(extract(text), "The figures").name == "Tom Berg"
+
+
+def test_entities_acronym_defined_in_the_text_is_its_expansion(extract):
+    text = ("The Northern Farmers Union (NFU) said on Monday that prices would rise. "
+            "The NFU added that the harvest was poor.")
+    result = extract(text)
+    assert [c.speaker.name for c in result.claims] == ["Northern Farmers Union", "Northern Farmers Union"]
+    union = result.entity(result.claims[1].speaker.entity_id)
+    assert "NFU" in union.aliases
+
+
+def test_entities_name_particles_do_not_split_a_person(extract):
+    text = ("Minister Leila al-Hadi said the vote was rigged. Leila Hadi later said the army was loyal. "
+            "Al-Hadi also said that talks would resume.")
+    result = extract(text)
+    assert {c.speaker.entity_id for c in result.claims} == {result.claims[0].speaker.entity_id}
+    assert result.claims[0].speaker.name == "Leila al-Hadi"
+
+
+def test_entities_capitalised_common_words_and_codes_are_no_names(extract):
+    text = ("Getting Ready For The Storm Season\n\n"
+            "Armed forces said the coast was clear. Pilots said their F-16s were grounded. "
+            "Officials said the su-24 had crashed near Lund.")
+    names = {e.name for e in extract(text).entities}
+    assert not names & {"Getting", "Armed", "F-16s", "su-24"}, names
+
+
+def test_entities_a_peoples_adjective_run_into_a_name_is_the_organisation(nlp):
+    from spacy.tokens import Span
+
+    from claimx.component import analyse
+
+    doc = nlp("The Christian Front said the vote was rigged.")
+    doc.ents = [Span(doc, 1, 2, label="NORP")]  # the recogniser cut the name after its adjective
+    assert analyse(doc).claims[0].speaker.name == "Christian Front"

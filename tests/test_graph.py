@@ -84,3 +84,20 @@ def test_graph_of_the_seeds_merges_people_across_articles(nlp):
     busiest = max(speakers, key=lambda n: sum(1 for _, _, k in graph.out_edges(n, keys=True) if k == "said"))
     docs = {graph.nodes[c]["doc"] for _, c, k in graph.out_edges(busiest, keys=True) if k == "said"}
     assert len(docs) >= 3  # the most-quoted speaker is one node holding claims from several articles
+
+
+def test_graph_name_particles_do_not_split_a_person():
+    graph = build_graph([extraction("d1", "Leila al-Hadi"), extraction("d2", "Leila Hadi"), extraction("d3", "al-Hadi")])
+    people = [d for _, d in graph.nodes(data=True) if d["type"] == "entity" and d["kind"] == "person"]
+    assert [(d["name"], d["n_docs"]) for d in people] == [("Leila al-Hadi", 3)]
+
+
+def test_graph_acronym_an_article_defined_joins_its_expansion():
+    defined = extraction("d1", target="Northern Farmers Union")
+    defined = defined.model_copy(update={"entities": (
+        defined.entities[0], Entity(id="e1", name="Northern Farmers Union", kind="organization",
+                                    aliases=("Northern Farmers Union", "NFU")))})
+    graph = build_graph([defined, extraction("d2", target="NFU")])
+    assert "entity:nfu" not in graph
+    assert graph.nodes["entity:northern farmers union"]["n_docs"] == 2
+    assert "entity:nfu" in build_graph([extraction("d2", target="NFU")])  # undefined: its own node
