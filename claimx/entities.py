@@ -415,7 +415,10 @@ class Resolver:
         if stand_in != "document" and head.tag_ in ("NNS", "NNPS"):
             return None  # "armed groups", "the two camps": not one body
         if stand_in.startswith("body"):
-            return self._body(head.lemma_.lower(), at, stand_in == "body-any") if definite else None
+            # only a bare "the company" may stand for the organisation named last: "the
+            # opposition group" says more than its name would tell
+            bare = not any(c.dep_ in ("compound", "amod", "nmod") for c in head.lefts)
+            return self._body(head.lemma_.lower(), at, stand_in == "body-any" and bare) if definite else None
         owner = owner_in_phrase(mention, head)
         if owner is not None and owner.dep_ in ("compound", "nmod", "amod") and owner.i not in self._token_key:
             return None  # "a Gallup poll": a name no entity holds; the phrase itself says the most
