@@ -104,7 +104,7 @@ def analyse(
         referenced.update((rec.key, rec) for rec in found)
     ordered = sorted(referenced.values(), key=lambda r: (r.first, r.name))
     ids = {rec.key: f"e{n}" for n, rec in enumerate(ordered)}
-    entities = tuple(Entity(id=ids[r.key], name=r.name, kind=r.kind, aliases=tuple(r.aliases)) for r in ordered)
+    entities = tuple(Entity(id=ids[r.key], name=r.name, kind=r.kind, aliases=tuple(r.aliases), kb_id=r.kb_id) for r in ordered)
 
     claims = []
     for n, (att, speaker, found) in enumerate(zip(attributions, speakers, targets)):

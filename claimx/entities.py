@@ -1,11 +1,14 @@
 """Mentions and entities: who each speaker mention is.
 
-A full name is an entity; a surname alone resolves to the full name given before it (or, if none,
-after it). A mention whose head is a name, an organisation or a place is that entity. "he" and
-"she" resolve to the last compatible speaker, else to the nearest compatible person before them.
-A definite role noun ("the official") resolves to an earlier source with the same role, else to
-the last speaker when that was a named person. Anything else is an unnamed source that keeps its
-own description ("senior treasury official").
+A full name is an entity (names.py finds them); a surname alone resolves to the full name given
+before it (or, if none, after it), and name particles never split a person. A KB id from the
+pipeline's entity linker is an entity's identity. "he" and "she" continue the main subject of
+their paragraph when it came after the last speaker, else the last compatible speaker, else the
+nearest compatible person; names inside someone's quoted words do not count. A role noun ("the
+official", "the Ohio senator") resolves to a source with the same role or class, else to the
+subject it continues, else to the person named just after it. A document, campaign or
+organisation noun speaks for whom the article says (stand_ins.py). Anything else is an unnamed
+source that keeps its own description ("senior treasury official").
 """
 
 from __future__ import annotations
@@ -14,15 +17,28 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
-from spacy.attrs import ENT_TYPE, IS_ALPHA, POS
-from spacy.symbols import PROPN as PROPN_ID
 from spacy.tokens import Doc, Span, Token
 
 from claimx import lexicon
-from claimx.cues import verb_form
-from claimx.text import person_key
+from claimx.names import (
+    DETERMINERS,
+    POSSESSIVE,
+    coreference_chains,
+    defined_acronyms,
+    is_name,
+    is_person_name,
+    last_line,
+    looks_like_person,
+    mention_span,
+    name_words,
+    names_from_parse,
+    phrases,
+    strip_determiner,
+    unlabelled_people,
+    with_name_tail,
+)
 from claimx.stand_ins import earlier_owner, owner_in_phrase, stand_in_class
+from claimx.text import person_key
 
 _KIND_OF_LABEL = {
     "PERSON": "person",
@@ -32,12 +48,9 @@ _KIND_OF_LABEL = {
     "FAC": "place",
     "NORP": "group",
 }
-_DETERMINERS = frozenset({"a", "an", "the", "one", "some", "another", "this", "that", "these", "those"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _INDEFINITE = frozenset({"a", "an", "one", "some", "another", "several", "two", "three", "many"})
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _RECENT_CHARS = 600  # about the last two or three paragraphs: where a pronoun's person was named
-_MENTION_STOPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis"})
 
 
 @dataclass(slots=True)
@@ -53,6 +66,7 @@ class EntityRecord:
     roles: set[str] = field(default_factory=set)
     seen_at: list[int] = field(default_factory=list)
     plural: bool = False  # "officials", "the two leaders": what "they" may continue
+    kb_id: str | None = None  # the pipeline's entity link, when it has a linker
 
     def saw(self, surface: str, at: int) -> None:
         surface = " ".join(surface.split())
@@ -91,6 +105,7 @@ class Resolver:
         self.person_mentions: list[_NameMention] = []
         self.other_mentions: list[_NameMention] = []
         self._token_key: dict[int, str] = {}
+        self._by_kb: dict[str, str] = {}  # knowledge-base id → the key of its record
         self._depth = 0  # how deep a stand-in's owner is being resolved: "the ad" → "his" → …
         self._index_names()
         # the offsets of both mention lists, which _index_names fills in text order, for bisection
@@ -102,32 +117,32 @@ class Resolver:
 
     def _index_names(self) -> None:
         recognised = self.doc.has_annotation("ENT_IOB")
-        found = _unlabelled_people(self.doc) if recognised else _names_from_parse(self.doc)
-        ents = [e for e in map(_last_line, [*map(_with_name_tail, self.doc.ents), *found]) if e is not None]
+        found = unlabelled_people(self.doc) if recognised else names_from_parse(self.doc)
+        ents = [e for e in map(last_line, [*map(with_name_tail, self.doc.ents), *found]) if e is not None]
         ents.sort(key=lambda e: e.start)
         persons = [e for e in ents if e.label_ == "PERSON"]
         full_names: dict[str, list[tuple[int, str]]] = {}
         cleaned = {}
         for ent in persons:
-            words = _name_words(ent)
-            if words and _is_person_name(ent, words):
+            words = name_words(ent)
+            if words and is_person_name(ent, words):
                 cleaned[ent.start] = words
                 if len(words) > 1:  # the surname, and its last part: "al-Assad" and "Assad"
                     for surname in {words[-1].lower(), words[-1].rsplit("-", 1)[-1].lower()}:
                         full_names.setdefault(surname, []).append((ent.start_char, " ".join(words)))
         self._full_names = full_names
-        acronyms = _defined_acronyms(ents)
+        acronyms = defined_acronyms(ents)
         for ent in ents:
             kind = _KIND_OF_LABEL.get(ent.label_)
             if kind is None:
                 continue
-            if not _is_name(ent) and _strip_determiner(ent).lower().replace("’", "'") not in lexicon.places():
+            if not is_name(ent) and strip_determiner(ent).lower().replace("’", "'") not in lexicon.places():
                 continue  # "Getting", "Armed", "su-24": no proper noun a name is made of
-            words = _name_words(ent)
+            words = name_words(ent)
             if kind != "person" and len(words) == 1 and words[0].lower() in full_names:
                 kind = "person"  # a surname the recogniser mislabelled: "Lund" as a place
                 cleaned[ent.start] = words
-            elif kind != "person" and _looks_like_person(ent):
+            elif kind != "person" and looks_like_person(ent):
                 kind = "person"  # "Karin Holm" labelled an organisation
                 cleaned[ent.start] = [t.text for t in ent]
             if kind == "person":
@@ -135,12 +150,12 @@ class Resolver:
                 if not words:
                     continue  # "F-16s", "Downs Russian Warplane": no person's name
                 name = self._person_key(words, ent.start_char)
-                record = self._record(person_key(name), name, "person", ent.start_char)
+                record = self._linked(ent, person_key(name), name, "person")
                 record.saw(ent.text, ent.start_char)
                 self._learn_person(record, ent)
                 target = self.person_mentions
             else:
-                name = _strip_determiner(ent)
+                name = strip_determiner(ent)
                 if not name:
                     continue
                 name = acronyms.get(name.lower(), name)
@@ -150,7 +165,7 @@ class Resolver:
                 elif kind == "group" and ent.root.pos_ == "ADJ":
                     continue  # "European", "Islamic": an adjective naming no one in particular
                 key = f"named:{name.lower()}"  # one entity per name: "Daesh" as place and organisation
-                record = self._record(key, name, kind, ent.start_char)
+                record = self._linked(ent, key, name, kind)
                 record.saw(ent.text, ent.start_char)
                 target = self.other_mentions
             for tok in ent:
@@ -178,6 +193,22 @@ class Resolver:
         before = [name for char, name in forms if char < start]
         return before[-1] if before else forms[0][1]
 
+    def _linked(self, ent: Span, key: str, name: str, kind: str) -> EntityRecord:
+        """The record of a named mention. When the pipeline linked it to a knowledge base, its
+        KB id decides: every mention of that id is one entity ("Daesh" and "ISIS"), and a name
+        seen before under no id takes it."""
+        kb_id = ent.kb_id_ if ent.kb_id_ not in ("", "NIL") else None
+        if kb_id is not None and kb_id in self._by_kb:
+            return self.entities[self._by_kb[kb_id]]
+        existing = self.entities.get(key)
+        if kb_id is not None and existing is not None and existing.kb_id not in (None, kb_id):
+            key = f"kb:{kb_id}"  # the same name, linked to another entity
+        record = self._record(key, name, kind, ent.start_char)
+        if kb_id is not None:
+            record.kb_id = record.kb_id or kb_id
+            self._by_kb[kb_id] = record.key
+        return record
+
     def _record(self, key: str, name: str, kind: str, first: int) -> EntityRecord:
         record = self.entities.get(key)
         if record is None:
@@ -193,7 +224,7 @@ class Resolver:
         k = ent.start - 1
         while k >= 0 and k >= ent.start - 4:
             tok = self.doc[k]
-            if tok.pos_ in ("DET", "PUNCT") or tok.text in _POSSESSIVE or tok.ent_type_ in ("GPE", "NORP", "ORG"):
+            if tok.pos_ in ("DET", "PUNCT") or tok.text in POSSESSIVE or tok.ent_type_ in ("GPE", "NORP", "ORG"):
                 break
             words.insert(0, tok.lower_)
             k -= 1
@@ -205,7 +236,7 @@ class Resolver:
             if noun.pos_ == "NOUN":
                 record.roles.add(noun.lemma_.lower())  # "X, the treasurer,": "the treasurer" is X
         nouns = lexicon.person_nouns()
-        for phrase in _phrases(words):
+        for phrase in phrases(words):
             entry = nouns.get(phrase)
             if entry is not None or phrase in lexicon.role_classes():
                 record.roles.add(lexicon.role_abbreviations().get(phrase, phrase))
@@ -328,7 +359,7 @@ class Resolver:
         same class, else the last speaker if that was a named person; anything else is a new
         unnamed source described by the mention itself."""
         at = mention.start_char
-        words = [t.lower_ for t in mention if not t.is_punct and t.text not in _POSSESSIVE]
+        words = [t.lower_ for t in mention if not t.is_punct and t.text not in POSSESSIVE]
         first = words[0] if words else ""
         stand_in = stand_in_class(head)
         if stand_in is not None and self._depth < 3:
@@ -347,11 +378,11 @@ class Resolver:
         is_role = entry is not None or _party_member(mention, head)
         gender = entry.gender if entry is not None and entry.gender in ("m", "f") else "-"
         head_words = [t.lower_ for t in head.lefts if t.pos_ in ("NOUN", "PROPN", "ADJ")] + [head.lower_]
-        classes = {lexicon.role_classes()[p] for p in _phrases(head_words) if p in lexicon.role_classes()}
-        bare_singular = first not in _DETERMINERS and head.tag_ in ("NN", "NNP")  # "Press Secretary X said"
+        classes = {lexicon.role_classes()[p] for p in phrases(head_words) if p in lexicon.role_classes()}
+        bare_singular = first not in DETERMINERS and head.tag_ in ("NN", "NNP")  # "Press Secretary X said"
         singular = head.tag_ in ("NN", "NNP") and not any(c.dep_ == "conj" for c in head.children)
         definite = first not in _INDEFINITE and (
-            first in ("the", "this") or bare_singular or any(t.text in _POSSESSIVE for t in mention)
+            first in ("the", "this") or bare_singular or any(t.text in POSSESSIVE for t in mention)
         )
         chosen = None
         if definite:
@@ -369,7 +400,7 @@ class Resolver:
             chosen.saw(mention.text, at)
             return chosen
         key = f"unnamed:{at}"
-        description = _strip_determiner(mention) or mention.text
+        description = strip_determiner(mention) or mention.text
         kind = "unnamed" if is_role or first in _INDEFINITE else "unknown"
         record = self._record(key, description, kind, at)
         record.plural = head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children)
@@ -500,190 +531,3 @@ def _party_member(mention: Span, head: Token) -> bool:
     return head.ent_type_ == "NORP" and head.tag_ == "NNP" and mention[0].lower_ == "the" and len(mention) > 1
 
 
-def _propn_runs(doc: Doc, keep: np.ndarray) -> list[Span]:
-    """Every run of tokens whose `keep` flag is set (proper nouns, in practice), less leading titles."""
-    flags = np.concatenate([[False], keep, [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(flags))
-    runs = []
-    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
-        while start < end and _is_title(doc[start]):
-            start += 1
-        if start < end:
-            runs.append(doc[start:end])
-    return runs
-
-
-def _unlabelled_people(doc: Doc) -> list[Span]:
-    """People the recogniser missed: two or three proper nouns outside any entity, led (after
-    their titles) by a known first name ("Mayor Ana Ruiz said")."""
-    array = doc.to_array([POS, ENT_TYPE, IS_ALPHA])
-    keep = (array[:, 0] == PROPN_ID) & (array[:, 1] == 0) & (array[:, 2] == 1)
-    return [Span(doc, run.start, run.end, label="PERSON") for run in _propn_runs(doc, keep) if _looks_like_person(run)]
-
-
-def _names_from_parse(doc: Doc) -> list[Span]:
-    """Names for a pipeline with no entity recogniser: every run of proper nouns, a person when a
-    known first name leads it, a place when places.tsv knows it, an organisation otherwise."""
-    keep = doc.to_array(POS) == PROPN_ID
-    for i in np.flatnonzero(keep).tolist():
-        keep[i] = doc[i].text[:1].isupper()
-    names = []
-    for run in _propn_runs(doc, keep):
-        if len(run) > 1 and run[0].lower_ in lexicon.first_names():
-            label = "PERSON"
-        elif " ".join(t.lower_ for t in run) in lexicon.places():
-            label = "GPE"
-        else:
-            label = "ORG"
-        names.append(Span(doc, run.start, run.end, label=label))
-    return names
-
-
-def _defined_acronyms(ents: list[Span]) -> dict[str, str]:
-    """Acronyms the text defines after a name, "the Budget Committee (BC)" or "the Budget
-    Committee, or BC," → lowercase acronym → that name. The acronym's first letter must be
-    the name's."""
-    defined = {}
-    for ent in ents:
-        doc, end = ent.doc, ent.end
-        if ent.label_ == "PERSON" or len(ent) < 2 or end + 1 >= len(doc):
-            continue
-        if doc[end].text == "(" and end + 2 < len(doc) and doc[end + 2].text == ")":
-            short = doc[end + 1]
-        elif doc[end].text == "," and doc[end + 1].lower_ == "or" and end + 2 < len(doc):
-            short = doc[end + 2]
-        else:
-            continue
-        letters = short.text.replace(".", "")
-        name = _strip_determiner(ent)
-        if 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper() and name[:1].upper() == letters[0]:
-            defined.setdefault(short.text.lower(), name)
-    return defined
-
-
-def _with_name_tail(ent: Span) -> Span:
-    """A people's adjective run into a name ("Islamic State", "Democratic Party"), which the
-    recogniser cut after the adjective: the whole name, as an organisation."""
-    doc, end = ent.doc, ent.end
-    if ent.label_ != "NORP":
-        return ent
-    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and not doc[end].ent_type_ \
-            and not _is_title(doc[end]):  # "Syrian President X": a title, not a name's tail
-        end += 1
-    return ent if end == ent.end else Span(doc, ent.start, end, label="ORG")
-
-
-def _is_name(ent: Span) -> bool:
-    """Whether an entity span holds a name at all: a capitalised noun. A capitalised verb or
-    adjective ("Getting", "Armed") and a lowercase word ("su-24") are none."""
-    return any(t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN") for t in ent)
-
-
-def _is_person_name(ent: Span, words: list[str]) -> bool:
-    """Whether a PERSON span is a person's name: words without digits, each capitalised or a
-    particle, and all nouns unless a known first name leads ("Downs Russian Warplane", "F-16s"
-    are not)."""
-    particles = lexicon.name_particles()
-
-    def name_word(word: str) -> bool:
-        head, dash, rest = word.partition("-")
-        if dash and head.lower() + "-" in particles:
-            word = rest  # "al-Hadi"
-        return not any(c.isdigit() for c in word) and (word[:1].isupper() or word.lower() in particles)
-
-    if not all(map(name_word, words)):
-        return False
-    if words[0].lower() in lexicon.first_names():
-        return True
-    return all(t.pos_ in ("PROPN", "NOUN") or t.is_punct or t.text in _POSSESSIVE or t.lower_ in particles
-               or _is_title(t) for t in ent)
-
-
-def _looks_like_person(ent: Span) -> bool:
-    """Two or three proper nouns led by a known first name: a person, whatever the label."""
-    return 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" for t in ent) and ent[0].lower_ in lexicon.first_names()
-
-
-def coreference_chains(doc: Doc) -> list[list[tuple[int, int]]]:
-    """Coreference chains the pipeline already made, as token spans: spacy-experimental's
-    `doc.spans["coref_clusters_*"]` or coreferee's `doc._.coref_chains`. Empty when there are none."""
-    chains = [[(s.start, s.end) for s in group] for key, group in doc.spans.items() if key.startswith("coref_clusters")]
-    if Doc.has_extension("coref_chains") and doc._.coref_chains is not None:
-        for chain in doc._.coref_chains:
-            chains.append([(m.token_indexes[0], m.token_indexes[-1] + 1) for m in chain])
-    return chains
-
-
-def mention_span(tok: Token) -> tuple[int, int]:
-    """The noun phrase headed by `tok`, without appositions, relative clauses and punctuation."""
-    start = tok.left_edge.i
-    end = tok.i + 1
-    for child in tok.rights:
-        if child.dep_ in _MENTION_STOPS:
-            break
-        end = child.right_edge.i + 1
-    doc = tok.doc
-    while end - 1 > tok.i and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in _POSSESSIVE):
-        end -= 1
-    while start < tok.i and (doc[start].is_punct or doc[start].is_space):
-        start += 1
-    return (start, end)
-
-
-def _is_title(tok: Token) -> bool:
-    entry = lexicon.person_nouns().get(tok.lower_) or lexicon.person_nouns().get(tok.lower_.rstrip("."))
-    return entry is not None and entry.title
-
-
-def _name_words(ent: Span) -> list[str]:
-    """A person's name as written, word by word ("al-Assad" is one word), without titles,
-    possessive endings or punctuation between words."""
-    groups: list[list[Token]] = []
-    for tok in ent:
-        if tok.text in _POSSESSIVE:
-            continue
-        if groups and not tok.doc[tok.i - 1].whitespace_ and tok.i - 1 == groups[-1][-1].i:
-            groups[-1].append(tok)
-        else:
-            groups.append([tok])
-    words = [g for g in ([t for t in group] for group in groups) if not all(t.is_punct for t in g)]
-    while len(words) > 1 and len(words[0]) == 1 and (words[0][0].lower_ in _DETERMINERS or _is_title(words[0][0])):
-        words = words[1:]
-    return ["".join(t.text for t in word).strip("-.,") or word[0].text for word in words]
-
-
-def _strip_determiner(span: Span) -> str:
-    tokens = list(span)
-    while tokens and (tokens[0].lower_ in _DETERMINERS or tokens[0].is_punct):
-        tokens = tokens[1:]
-    while tokens and (tokens[-1].is_punct or tokens[-1].text in _POSSESSIVE):
-        tokens = tokens[:-1]
-    if not tokens:
-        return ""
-    return span.doc[tokens[0].i : tokens[-1].i + 1].text
-
-
-def _phrases(words: list[str], longest: int = 4) -> list[str]:
-    """Every run of up to `longest` consecutive words, longest first."""
-    return [
-        " ".join(words[i : i + size])
-        for size in range(min(longest, len(words)), 0, -1)
-        for i in range(len(words) - size + 1)
-    ]
-
-
-def _last_line(ent: Span) -> Span | None:
-    """The name an entity span really holds. NER sometimes joins a heading to a name across a
-    line break, and in title-case headlines runs a name on into its verb ("Mayor Ruiz Accuses
-    Council"): keep the part after the last line break, and before an inner reporting verb."""
-    start, end = ent.start, ent.end
-    breaks = [t.i for t in ent if "\n" in t.text]
-    if breaks:
-        start = breaks[-1] + 1
-    for tok in ent.doc[start + 1 : end - 1]:
-        if tok.text[:1].isupper() and tok.lower_.endswith("s") and verb_form(tok.text) is not None:
-            end = tok.i  # "Mayor Ruiz Accuses Council"; not "Mohammed Said Ali"
-            break
-    if start >= end:
-        return None
-    return Span(ent.doc, start, end, label=ent.label_)

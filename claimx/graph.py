@@ -22,6 +22,7 @@ from claimx.text import name_key, person_key
 
 _UNMERGED = frozenset({"unnamed", "unknown"})
 _ACRONYM = "acronym:"  # the full_names keys of acronyms, apart from surnames
+_LINKED = "linked:"  # the full_names keys of the names of linked entities → their KB ids
 SEPARATOR = "; "  # joins list values (aliases, documents) into one string
 
 
@@ -38,11 +39,15 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
 
 def full_names(docs: Iterable[tuple[str, Extraction]]) -> dict[str, set[str]]:
     """Short form → the full names of the corpus it may stand for, casefolded: a surname → the
-    full person names ending in it, and an acronym an article defined ("ISIS" in "the Islamic
-    State (ISIS)", kept among the entity's aliases) → the names it abbreviates."""
+    full person names ending in it, an acronym an article defined ("ISIS" in "the Islamic
+    State (ISIS)", kept among the entity's aliases) → the names it abbreviates, and a name an
+    entity linker linked anywhere in the corpus → its knowledge-base ids."""
     names: dict[str, set[str]] = defaultdict(set)
     for _, extraction in docs:
         for entity in extraction.entities:
+            if entity.kb_id is not None:  # a linked entity: its names stand for its KB id
+                for alias in {entity.name, *entity.aliases}:
+                    names[_LINKED + name_key(alias)].add(entity.kb_id)
             if entity.kind == "person":
                 key = person_key(entity.name)
                 if " " in key:
@@ -53,6 +58,14 @@ def full_names(docs: Iterable[tuple[str, Extraction]]) -> dict[str, set[str]]:
                     if _is_acronym(alias) and name_key(alias) != key:
                         names[_ACRONYM + name_key(alias)].add(key)
     return dict(names)
+
+
+def _kb_id(entity: Entity, full_names: dict[str, set[str]]) -> str | None:
+    """The entity's KB id: its own link, else the one id its name was linked to elsewhere."""
+    if entity.kb_id is not None:
+        return entity.kb_id
+    linked = full_names.get(_LINKED + name_key(entity.name), ())
+    return next(iter(linked)) if len(linked) == 1 else None
 
 
 def _is_acronym(alias: str) -> bool:
@@ -78,8 +91,8 @@ def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[s
         for entity in extraction.entities:
             node = node_of[entity.id]
             if node not in graph:
-                graph.add_node(node, type="entity", name=entity.name, kind=entity.kind, mentions=0,
-                               aliases={}, docs={})
+                graph.add_node(node, type="entity", name=entity.name, kind=entity.kind,
+                               kb_id=_kb_id(entity, names) or "", mentions=0, aliases={}, docs={})
             graph.nodes[node]["aliases"].update(dict.fromkeys(entity.aliases))
             graph.nodes[node]["docs"][doc] = None
         for claim in extraction.claims:
@@ -133,6 +146,9 @@ def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def _node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
     if entity.kind in _UNMERGED:
         return f"entity:{doc}:{entity.id}"
+    kb_id = _kb_id(entity, full_names)
+    if kb_id is not None:
+        return f"entity:kb:{kb_id}"
     if entity.kind == "person":
         name = person_key(entity.name)
         if " " not in name and len(full_names.get(name, ())) == 1:

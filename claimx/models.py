@@ -61,12 +61,17 @@ class Speaker(FrozenModel):
 
 
 class Entity(FrozenModel):
-    """A person, organisation, place, group or unnamed source seen in the text."""
+    """A person, organisation, place, group or unnamed source seen in the text.
+
+    `kb_id` is the knowledge-base id the pipeline's entity linker gave it (spaCy's `kb_id_`),
+    None without a linker; it is the entity's identity across documents.
+    """
 
     id: str
     name: str
     kind: EntityKind
     aliases: tuple[str, ...] = ()
+    kb_id: str | None = None
 
 
 class Claim(FrozenModel):

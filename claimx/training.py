@@ -36,7 +36,7 @@ from claimx.attribution import features
 from claimx.attribution.candidates import Attribution
 from claimx.attribution.decision import _HEAD_POS, _JUDGED_RULES as _RULES, _KEPT, Decision, attribute
 from claimx.cues import find_cues
-from claimx.entities import mention_span
+from claimx.names import mention_span
 from claimx.evaluate import GoldAttribution, GoldDoc, read_gold
 from claimx.quotes import scan_quotes
 from claimx.text import clean

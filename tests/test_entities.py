@@ -137,7 +137,7 @@ def test_entities_pipeline_coreference_chains_are_used(nlp):
 def test_entities_coreferee_style_chains_are_read(nlp):
     from spacy.tokens import Doc
 
-    from claimx.entities import coreference_chains
+    from claimx.names import coreference_chains
 
     class Mention(list):
         @property

@@ -32,7 +32,7 @@ def test_graph_edges_run_speaker_said_claim_about_target():
 
 def test_graph_entity_nodes_carry_scalar_attributes():
     node = build_graph([extraction("d1"), extraction("d2")]).nodes["entity:ana bell"]
-    assert node == {"type": "entity", "name": "Ana Bell", "kind": "person", "mentions": 2,
+    assert node == {"type": "entity", "name": "Ana Bell", "kind": "person", "kb_id": "", "mentions": 2,
                     "aliases": "Ana Bell", "docs": "d1; d2", "n_docs": 2}
 
 

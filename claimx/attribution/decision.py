@@ -27,7 +27,7 @@ from claimx.attribution.direct import claim_orphan_start, outer_tag, reach_back,
 from claimx.attribution.lines import line_claims
 from claimx.attribution.reported import noun_source, proposals, reported
 from claimx.cues import Cue, asserted, learned_cue
-from claimx.entities import mention_span
+from claimx.names import mention_span
 from claimx.furniture import glued, in_teaser, is_furniture_line
 from claimx.quotes import QuoteScan
 from claimx.sources import source_of

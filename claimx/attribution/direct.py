@@ -16,7 +16,7 @@ from claimx.attribution.candidates import (
 )
 from claimx.attribution.reported import according_source
 from claimx.cues import Cue, statement_act
-from claimx.entities import mention_span
+from claimx.names import mention_span
 from claimx.furniture import is_furniture_line, line_bounds
 from claimx.sources import SUBJECTS, source_of
 

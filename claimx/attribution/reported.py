@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 from claimx import lexicon
 from claimx.attribution.candidates import QUOTE_MARKS, Attribution, Layout, governs, kind_of
 from claimx.cues import Cue, holder_of, prep_content
-from claimx.entities import mention_span
+from claimx.names import mention_span
 from claimx.furniture import glued
 from claimx.sources import SUBJECTS, source_of
 

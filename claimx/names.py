@@ -1,0 +1,210 @@
+"""Names: which spans of a Doc name someone, and the words of each name.
+
+The recogniser's entities, cleaned: no headline run-ons, no capitalised verbs or codes, a
+demonym re-joined to the name it starts; people it missed, led by a known first name; and for a
+pipeline without a recogniser, every run of proper nouns. Also the noun phrase of a mention,
+and the coreference chains a pipeline may already have made.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from spacy.attrs import ENT_TYPE, IS_ALPHA, POS
+from spacy.symbols import PROPN as PROPN_ID
+from spacy.tokens import Doc, Span, Token
+
+from claimx import lexicon
+from claimx.cues import verb_form
+
+DETERMINERS = frozenset({"a", "an", "the", "one", "some", "another", "this", "that", "these", "those"})
+POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+MENTION_STOPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis"})
+
+
+def propn_runs(doc: Doc, keep: np.ndarray) -> list[Span]:
+    """Every run of tokens whose `keep` flag is set (proper nouns, in practice), less leading titles."""
+    flags = np.concatenate([[False], keep, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(flags))
+    runs = []
+    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
+        while start < end and is_title(doc[start]):
+            start += 1
+        if start < end:
+            runs.append(doc[start:end])
+    return runs
+
+
+def unlabelled_people(doc: Doc) -> list[Span]:
+    """People the recogniser missed: two or three proper nouns outside any entity, led (after
+    their titles) by a known first name ("Mayor Ana Ruiz said")."""
+    array = doc.to_array([POS, ENT_TYPE, IS_ALPHA])
+    keep = (array[:, 0] == PROPN_ID) & (array[:, 1] == 0) & (array[:, 2] == 1)
+    return [Span(doc, run.start, run.end, label="PERSON") for run in propn_runs(doc, keep) if looks_like_person(run)]
+
+
+def names_from_parse(doc: Doc) -> list[Span]:
+    """Names for a pipeline with no entity recogniser: every run of proper nouns, a person when a
+    known first name leads it, a place when places.tsv knows it, an organisation otherwise."""
+    keep = doc.to_array(POS) == PROPN_ID
+    for i in np.flatnonzero(keep).tolist():
+        keep[i] = doc[i].text[:1].isupper()
+    names = []
+    for run in propn_runs(doc, keep):
+        if len(run) > 1 and run[0].lower_ in lexicon.first_names():
+            label = "PERSON"
+        elif " ".join(t.lower_ for t in run) in lexicon.places():
+            label = "GPE"
+        else:
+            label = "ORG"
+        names.append(Span(doc, run.start, run.end, label=label))
+    return names
+
+
+def defined_acronyms(ents: list[Span]) -> dict[str, str]:
+    """Acronyms the text defines after a name, "the Budget Committee (BC)" or "the Budget
+    Committee, or BC," → lowercase acronym → that name. The acronym's first letter must be
+    the name's."""
+    defined = {}
+    for ent in ents:
+        doc, end = ent.doc, ent.end
+        if ent.label_ == "PERSON" or len(ent) < 2 or end + 1 >= len(doc):
+            continue
+        if doc[end].text == "(" and end + 2 < len(doc) and doc[end + 2].text == ")":
+            short = doc[end + 1]
+        elif doc[end].text == "," and doc[end + 1].lower_ == "or" and end + 2 < len(doc):
+            short = doc[end + 2]
+        else:
+            continue
+        letters = short.text.replace(".", "")
+        name = strip_determiner(ent)
+        if 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper() and name[:1].upper() == letters[0]:
+            defined.setdefault(short.text.lower(), name)
+    return defined
+
+
+def with_name_tail(ent: Span) -> Span:
+    """A people's adjective run into a name ("Islamic State", "Democratic Party"), which the
+    recogniser cut after the adjective: the whole name, as an organisation."""
+    doc, end = ent.doc, ent.end
+    if ent.label_ != "NORP":
+        return ent
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and not doc[end].ent_type_ \
+            and not is_title(doc[end]):  # "Syrian President X": a title, not a name's tail
+        end += 1
+    return ent if end == ent.end else Span(doc, ent.start, end, label="ORG", kb_id=ent.kb_id)
+
+
+def is_name(ent: Span) -> bool:
+    """Whether an entity span holds a name at all: a capitalised noun. A capitalised verb or
+    adjective ("Getting", "Armed") and a lowercase word ("su-24") are none."""
+    return any(t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN") for t in ent)
+
+
+def is_person_name(ent: Span, words: list[str]) -> bool:
+    """Whether a PERSON span is a person's name: words without digits, each capitalised or a
+    particle, and all nouns unless a known first name leads ("Downs Russian Warplane", "F-16s"
+    are not)."""
+    particles = lexicon.name_particles()
+
+    def name_word(word: str) -> bool:
+        head, dash, rest = word.partition("-")
+        if dash and head.lower() + "-" in particles:
+            word = rest  # "al-Hadi"
+        return not any(c.isdigit() for c in word) and (word[:1].isupper() or word.lower() in particles)
+
+    if not all(map(name_word, words)):
+        return False
+    if words[0].lower() in lexicon.first_names():
+        return True
+    return all(t.pos_ in ("PROPN", "NOUN") or t.is_punct or t.text in POSSESSIVE or t.lower_ in particles
+               or is_title(t) for t in ent)
+
+
+def looks_like_person(ent: Span) -> bool:
+    """Two or three proper nouns led by a known first name: a person, whatever the label."""
+    return 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" for t in ent) and ent[0].lower_ in lexicon.first_names()
+
+
+def coreference_chains(doc: Doc) -> list[list[tuple[int, int]]]:
+    """Coreference chains the pipeline already made, as token spans: spacy-experimental's
+    `doc.spans["coref_clusters_*"]` or coreferee's `doc._.coref_chains`. Empty when there are none."""
+    chains = [[(s.start, s.end) for s in group] for key, group in doc.spans.items() if key.startswith("coref_clusters")]
+    if Doc.has_extension("coref_chains") and doc._.coref_chains is not None:
+        for chain in doc._.coref_chains:
+            chains.append([(m.token_indexes[0], m.token_indexes[-1] + 1) for m in chain])
+    return chains
+
+
+def mention_span(tok: Token) -> tuple[int, int]:
+    """The noun phrase headed by `tok`, without appositions, relative clauses and punctuation."""
+    start = tok.left_edge.i
+    end = tok.i + 1
+    for child in tok.rights:
+        if child.dep_ in MENTION_STOPS:
+            break
+        end = child.right_edge.i + 1
+    doc = tok.doc
+    while end - 1 > tok.i and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in POSSESSIVE):
+        end -= 1
+    while start < tok.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return (start, end)
+
+
+def is_title(tok: Token) -> bool:
+    entry = lexicon.person_nouns().get(tok.lower_) or lexicon.person_nouns().get(tok.lower_.rstrip("."))
+    return entry is not None and entry.title
+
+
+def name_words(ent: Span) -> list[str]:
+    """A person's name as written, word by word ("al-Assad" is one word), without titles,
+    possessive endings or punctuation between words."""
+    groups: list[list[Token]] = []
+    for tok in ent:
+        if tok.text in POSSESSIVE:
+            continue
+        if groups and not tok.doc[tok.i - 1].whitespace_ and tok.i - 1 == groups[-1][-1].i:
+            groups[-1].append(tok)
+        else:
+            groups.append([tok])
+    words = [g for g in ([t for t in group] for group in groups) if not all(t.is_punct for t in g)]
+    while len(words) > 1 and len(words[0]) == 1 and (words[0][0].lower_ in DETERMINERS or is_title(words[0][0])):
+        words = words[1:]
+    return ["".join(t.text for t in word).strip("-.,") or word[0].text for word in words]
+
+
+def strip_determiner(span: Span) -> str:
+    tokens = list(span)
+    while tokens and (tokens[0].lower_ in DETERMINERS or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].text in POSSESSIVE):
+        tokens = tokens[:-1]
+    if not tokens:
+        return ""
+    return span.doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def phrases(words: list[str], longest: int = 4) -> list[str]:
+    """Every run of up to `longest` consecutive words, longest first."""
+    return [
+        " ".join(words[i : i + size])
+        for size in range(min(longest, len(words)), 0, -1)
+        for i in range(len(words) - size + 1)
+    ]
+
+
+def last_line(ent: Span) -> Span | None:
+    """The name an entity span really holds. NER sometimes joins a heading to a name across a
+    line break, and in title-case headlines runs a name on into its verb ("Mayor Ruiz Accuses
+    Council"): keep the part after the last line break, and before an inner reporting verb."""
+    start, end = ent.start, ent.end
+    breaks = [t.i for t in ent if "\n" in t.text]
+    if breaks:
+        start = breaks[-1] + 1
+    for tok in ent.doc[start + 1 : end - 1]:
+        if tok.text[:1].isupper() and tok.lower_.endswith("s") and verb_form(tok.text) is not None:
+            end = tok.i  # "Mayor Ruiz Accuses Council"; not "Mohammed Said Ali"
+            break
+    if start >= end:
+        return None
+    return ent if (start, end) == (ent.start, ent.end) else Span(ent.doc, start, end, label=ent.label_, kb_id=ent.kb_id)
