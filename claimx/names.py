@@ -50,7 +50,7 @@ def names_from_parse(doc: Doc) -> list[Span]:
         keep[i] = doc[i].text[:1].isupper()
     names = []
     for run in propn_runs(doc, keep):
-        if len(run) > 1 and run[0].lower_ in lexicon.first_names():
+        if 1 < len(run) <= 3 and (run[0].lower_ in lexicon.first_names() or _introduced_as_person(run)):
             label = "PERSON"
         elif " ".join(t.lower_ for t in run) in lexicon.places():
             label = "GPE"
@@ -58,6 +58,17 @@ def names_from_parse(doc: Doc) -> list[Span]:
             label = "ORG"
         names.append(Span(doc, run.start, run.end, label=label))
     return names
+
+
+def _introduced_as_person(run: Span) -> bool:
+    """Whether the text marks a run of proper nouns as a person: a title or role noun just
+    before it ("Sen. X Y", "spokesman X Y") or a role noun in apposition ("X Y, an aide")."""
+    doc, nouns = run.doc, lexicon.person_nouns()
+    before = doc[run.start - 1] if run.start > 0 else None
+    if before is not None and (is_title(before) or before.lower_ in nouns):
+        return True
+    role = next((c for c in run.root.children if c.dep_ == "appos"), None)
+    return role is not None and (role.lower_ in nouns or role.lemma_.lower() in nouns)
 
 
 def defined_acronyms(ents: list[Span]) -> dict[str, str]:

@@ -236,6 +236,11 @@ def test_extraction_fast_pipeline_skips_the_recogniser_and_still_resolves_names(
     result = claimx.extract(ARTICLE, nlp=fast)
     assert [c.speaker.name for c in result.claims if c.kind == "direct"] == ["Elena Ruiz", "Mark Obi"]
     assert all(ARTICLE[c.content.start : c.content.end] == c.content.text for c in result.claims)
+    # a name no first-name list knows is a person when a title introduces it, and takes "she"
+    text = "Sen. Zorba Quell opened the hearing.\n\n“The agency failed,” she said."
+    speaker = claimx.extract(text, nlp=fast).claims[0].speaker
+    assert speaker.name == "Zorba Quell"
+    assert claimx.extract(text, nlp=fast).entity(speaker.entity_id).kind == "person"
 
 
 def test_extraction_follow_on_keeps_its_speaker_when_its_leader_is_filtered(nlp):
