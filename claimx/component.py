@@ -95,7 +95,7 @@ def analyse(
     ]
     if not attributions:  # nothing to resolve: skip indexing the names
         return Extraction(text=text)
-    resolver = Resolver(doc, _reported_stretches(doc, attributions))
+    resolver = Resolver(doc, _reported_stretches(doc, attributions), text)
     speakers = _speakers(doc, text, attributions, resolver)
     targets = [find_targets(doc, a, resolver, pair[1] if pair else ()) for a, pair in zip(attributions, speakers)]
 

@@ -96,9 +96,9 @@ class _NameMention:
 class Resolver:
     """Resolves the mentions of one Doc to entities, remembering the speakers seen so far."""
 
-    def __init__(self, doc: Doc, contents: Iterable[tuple[int, int]] = ()) -> None:
+    def __init__(self, doc: Doc, contents: Iterable[tuple[int, int]] = (), text: str | None = None) -> None:
         self.doc = doc
-        self._text = doc.text
+        self._text = doc.text if text is None else text  # spaCy rebuilds doc.text on every access
         self._contents = _merged(contents)
         self._content_starts = [start for start, _ in self._contents]
         self.entities: dict[str, EntityRecord] = {}
@@ -138,8 +138,8 @@ class Resolver:
                 continue
             if not is_name(ent) and strip_determiner(ent).lower().replace("’", "'") not in lexicon.places():
                 continue  # "Getting", "Armed", "su-24": no proper noun a name is made of
-            words = name_words(ent)
-            if kind != "person" and len(words) == 1 and words[0].lower() in full_names:
+            words = name_words(ent) if kind != "person" and len(ent) <= 3 else []
+            if len(words) == 1 and words[0].lower() in full_names:
                 kind = "person"  # a surname the recogniser mislabelled: "Lund" as a place
                 cleaned[ent.start] = words
             elif kind != "person" and looks_like_person(ent):
