@@ -127,7 +127,7 @@ class Resolver:
             words = name_words(ent)
             if words and is_person_name(ent, words):
                 cleaned[ent.start] = words
-                if len(words) > 1:  # the surname, and its last part: "al-Assad" and "Assad"
+                if len(words) > 1:  # the surname, and its last part: "al-Hadi" and "Hadi"
                     for surname in {words[-1].lower(), words[-1].rsplit("-", 1)[-1].lower()}:
                         full_names.setdefault(surname, []).append((ent.start_char, " ".join(words)))
         self._full_names = full_names
@@ -137,7 +137,7 @@ class Resolver:
             if kind is None:
                 continue
             if not is_name(ent) and strip_determiner(ent).lower().replace("’", "'") not in lexicon.places():
-                continue  # "Getting", "Armed", "su-24": no proper noun a name is made of
+                continue  # "Rising", "Masked", "mig-29": no proper noun a name is made of
             words = name_words(ent) if kind != "person" and len(ent) <= 3 else []
             if len(words) == 1 and words[0].lower() in full_names:
                 kind = "person"  # a surname the recogniser mislabelled: "Lund" as a place
@@ -148,7 +148,7 @@ class Resolver:
             if kind == "person":
                 words = cleaned.get(ent.start)
                 if not words:
-                    continue  # "F-16s", "Downs Russian Warplane": no person's name
+                    continue  # "B-52s", "Sinks Danish Ferry": no person's name
                 name = self._person_key(words, ent.start_char)
                 record = self._linked(ent, person_key(name), name, "person")
                 record.saw(ent.text, ent.start_char)
@@ -163,8 +163,8 @@ class Resolver:
                 if country is not None:  # "Oslo", "Downing Street", "U.S.", "Danish": the state
                     name, kind = country[0], "place"
                 elif kind == "group" and ent.root.pos_ == "ADJ":
-                    continue  # "European", "Islamic": an adjective naming no one in particular
-                key = f"named:{name.lower()}"  # one entity per name: "Daesh" as place and organisation
+                    continue  # "European", "Nordic": an adjective naming no one in particular
+                key = f"named:{name.lower()}"  # one entity per name: "Vestmark" as place and organisation
                 record = self._linked(ent, key, name, kind)
                 record.saw(ent.text, ent.start_char)
                 target = self.other_mentions
@@ -195,7 +195,7 @@ class Resolver:
 
     def _linked(self, ent: Span, key: str, name: str, kind: str) -> EntityRecord:
         """The record of a named mention. When the pipeline linked it to a knowledge base, its
-        KB id decides: every mention of that id is one entity ("Daesh" and "ISIS"), and a name
+        KB id decides: every mention of that id is one entity ("Landbund" and "NFU"), and a name
         seen before under no id takes it."""
         kb_id = ent.kb_id_ if ent.kb_id_ not in ("", "NIL") else None
         if kb_id is not None and kb_id in self._by_kb:

@@ -39,8 +39,8 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
 
 def full_names(docs: Iterable[tuple[str, Extraction]]) -> dict[str, set[str]]:
     """Short form → the full names of the corpus it may stand for, casefolded: a surname → the
-    full person names ending in it, an acronym an article defined ("ISIS" in "the Islamic
-    State (ISIS)", kept among the entity's aliases) → the names it abbreviates, and a name an
+    full person names ending in it, an acronym an article defined ("NFU" in "the Northern
+    Farmers Union (NFU)", kept among the entity's aliases) → the names it abbreviates, and a name an
     entity linker linked anywhere in the corpus → its knowledge-base ids."""
     names: dict[str, set[str]] = defaultdict(set)
     for _, extraction in docs:
@@ -157,7 +157,7 @@ def _node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
     name = name_key(entity.name)
     expansions = full_names.get(_ACRONYM + name, ())
     if len(expansions) == 1:
-        name = next(iter(expansions))  # "ISIS", which an article defined as the Islamic State
+        name = next(iter(expansions))  # "NFU", which an article defined as the Northern Farmers Union
     return f"entity:{name}"
 
 

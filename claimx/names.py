@@ -94,7 +94,7 @@ def defined_acronyms(ents: list[Span]) -> dict[str, str]:
 
 
 def with_name_tail(ent: Span) -> Span:
-    """A people's adjective run into a name ("Islamic State", "Democratic Party"), which the
+    """A people's adjective run into a name ("Christian Front", "Democratic Party"), which the
     recogniser cut after the adjective: the whole name, as an organisation."""
     doc, end = ent.doc, ent.end
     if ent.label_ != "NORP":
@@ -107,13 +107,13 @@ def with_name_tail(ent: Span) -> Span:
 
 def is_name(ent: Span) -> bool:
     """Whether an entity span holds a name at all: a capitalised noun. A capitalised verb or
-    adjective ("Getting", "Armed") and a lowercase word ("su-24") are none."""
+    adjective ("Rising", "Masked") and a lowercase word ("mig-29") are none."""
     return any(t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN") for t in ent)
 
 
 def is_person_name(ent: Span, words: list[str]) -> bool:
     """Whether a PERSON span is a person's name: words without digits, each capitalised or a
-    particle, and all nouns unless a known first name leads ("Downs Russian Warplane", "F-16s"
+    particle, and all nouns unless a known first name leads ("Sinks Danish Ferry", "B-52s"
     are not)."""
     particles = lexicon.name_particles()
 
@@ -168,7 +168,7 @@ def is_title(tok: Token) -> bool:
 
 
 def name_words(ent: Span) -> list[str]:
-    """A person's name as written, word by word ("al-Assad" is one word), without titles,
+    """A person's name as written, word by word ("al-Hadi" is one word), without titles,
     possessive endings or punctuation between words."""
     groups: list[list[Token]] = []
     for tok in ent:

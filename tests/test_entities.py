@@ -266,12 +266,17 @@ def test_entities_name_particles_do_not_split_a_person(extract):
     assert result.claims[0].speaker.name == "Leila al-Hadi"
 
 
-def test_entities_capitalised_common_words_and_codes_are_no_names(extract):
-    text = ("Getting Ready For The Storm Season\n\n"
-            "Armed forces said the coast was clear. Pilots said their F-16s were grounded. "
-            "Officials said the su-24 had crashed near Lund.")
-    names = {e.name for e in extract(text).entities}
-    assert not names & {"Getting", "Armed", "F-16s", "su-24"}, names
+def test_entities_capitalised_common_words_and_codes_are_no_names(nlp):
+    from spacy.tokens import Span
+
+    from claimx.entities import Resolver
+
+    doc = nlp("Officials said Rising waters and Masked men moved the B-52s and the mig-29 near Lund.")
+    at = {t.text: t.i for t in doc}
+    labels = {"Rising": "GPE", "Masked": "PERSON", "B-52s": "PERSON", "mig-29": "ORG", "Lund": "GPE"}
+    doc.ents = [Span(doc, at[w], at[w] + 1, label=label) for w, label in labels.items() if w in at]
+    assert len(doc.ents) == 5, [t.text for t in doc]  # a recogniser that labels them all
+    assert {r.name for r in Resolver(doc).entities.values()} == {"Lund"}
 
 
 def test_entities_a_peoples_adjective_run_into_a_name_is_the_organisation(nlp):
