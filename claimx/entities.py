@@ -375,7 +375,7 @@ class Resolver:
         role = head.lemma_.lower()
         nouns = lexicon.person_nouns()
         entry = nouns.get(head.lower_) or nouns.get(role)
-        is_role = entry is not None or _party_member(mention, head)
+        is_role = entry is not None or head.lower_ in lexicon.role_classes() or _party_member(mention, head)
         gender = entry.gender if entry is not None and entry.gender in ("m", "f") else "-"
         head_words = [t.lower_ for t in head.lefts if t.pos_ in ("NOUN", "PROPN", "ADJ")] + [head.lower_]
         classes = {lexicon.role_classes()[p] for p in phrases(head_words) if p in lexicon.role_classes()}

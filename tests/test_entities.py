@@ -220,8 +220,10 @@ def test_entities_stand_in_noun_the_article_does_not_explain_stays_itself(extrac
          "the result", "Jim Hale"),
         ("A top campaign adviser said the race was tightening. Lena Fisk told reporters that the polls were wrong.",
          "the race", "Lena Fisk"),
+        ("Ana Ruiz won the vote in Ohio. The frontrunner said the count was fair.", "the count", "Ana Ruiz"),
     ],
-    ids=["abbreviated-title-is-the-role", "party-member-continues-subject", "role-before-name"],
+    ids=["abbreviated-title-is-the-role", "party-member-continues-subject", "role-before-name",
+         "role-class-word-is-a-role"],
 )
 def test_entities_role_nouns_resolve_in_both_directions(extract, text, words, expected):
     assert speaker_of(extract(text), words).name == expected
