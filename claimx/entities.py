@@ -413,27 +413,25 @@ class Resolver:
         """The named person a definite role noun most likely continues: the subject of this
         sentence or the one before ("Ana Ruiz won the vote. The senator said …"), else the last
         speaker. Gender and role classes must not clash."""
-        fits = _fits_role(gender, classes)
         sent = mention.sent
         start = self.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
         starts = self._starts[id(self.person_mentions)]
         window = self.person_mentions[bisect_left(starts, start) : bisect_left(starts, mention.start_char)]
         for found in reversed(window):
             record = self.entities[found.key]
-            if found.subject and fits(record):
+            if found.subject and _fits_role(record, gender, classes):
                 return record
-        return previous if previous is not None and fits(previous) else None
+        return previous if previous is not None and _fits_role(previous, gender, classes) else None
 
     def _named_next(self, mention: Span, gender: str, classes: set[str]) -> EntityRecord | None:
         """A person first named as a subject just after a role noun, in its sentence or the next:
         the role introduced them ("A senior aide said … . Ana Ruiz, who …, added")."""
-        fits = _fits_role(gender, classes)
         sent = mention.sent
         end = self.doc[sent.end].sent.end_char if sent.end < len(self.doc) else sent.end_char
         starts = self._starts[id(self.person_mentions)]
         for found in self.person_mentions[bisect_left(starts, mention.end_char) : bisect_left(starts, end)]:
             record = self.entities[found.key]
-            if found.subject and record.first == found.start and fits(record):
+            if found.subject and record.first == found.start and _fits_role(record, gender, classes):
                 return record
         return None
 
@@ -516,14 +514,10 @@ def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _fits_role(gender: str, classes: set[str]):
+def _fits_role(record: EntityRecord, gender: str, classes: set[str]) -> bool:
     """Whether a named person may be the one a role noun of this gender and these classes describes."""
-
-    def fits(record: EntityRecord) -> bool:
-        return (record.kind == "person" and " " in record.name and (gender == "-" or record.gender in ("-", gender))
-                and not (classes and record.role_classes and not classes & record.role_classes))
-
-    return fits
+    return (record.kind == "person" and " " in record.name and (gender == "-" or record.gender in ("-", gender))
+            and not (classes and record.role_classes and not classes & record.role_classes))
 
 
 def _party_member(mention: Span, head: Token) -> bool:

@@ -18,10 +18,11 @@ from collections.abc import Iterable
 import networkx as nx
 
 from claimx.models import Entity, Extraction
-from claimx.text import name_key, person_key
+from claimx.text import is_acronym, name_key, person_key
 
 _UNMERGED = frozenset({"unnamed", "unknown"})
 _ACRONYM = "acronym:"  # the full_names keys of acronyms, apart from surnames
+_KB_NODE = "entity:kb:"  # the node id prefix of a linked entity
 _LINKED = "linked:"  # the full_names keys of the names of linked entities → their KB ids
 SEPARATOR = "; "  # joins list values (aliases, documents) into one string
 
@@ -55,7 +56,7 @@ def full_names(docs: Iterable[tuple[str, Extraction]]) -> dict[str, set[str]]:
             elif entity.kind not in _UNMERGED:
                 key = name_key(entity.name)
                 for alias in entity.aliases:
-                    if _is_acronym(alias) and name_key(alias) != key:
+                    if is_acronym(alias) and name_key(alias) != key:
                         names[_ACRONYM + name_key(alias)].add(key)
     return dict(names)
 
@@ -66,11 +67,6 @@ def _kb_id(entity: Entity, full_names: dict[str, set[str]]) -> str | None:
         return entity.kb_id
     linked = full_names.get(_LINKED + name_key(entity.name), ())
     return next(iter(linked)) if len(linked) == 1 else None
-
-
-def _is_acronym(alias: str) -> bool:
-    letters = alias.replace(".", "")
-    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
 
 def merge_full_names(parts: Iterable[dict[str, set[str]]]) -> dict[str, set[str]]:
@@ -92,7 +88,8 @@ def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[s
             node = node_of[entity.id]
             if node not in graph:
                 graph.add_node(node, type="entity", name=entity.name, kind=entity.kind,
-                               kb_id=_kb_id(entity, names) or "", mentions=0, aliases={}, docs={})
+                               kb_id=node.removeprefix(_KB_NODE) if node.startswith(_KB_NODE) else "",
+                               mentions=0, aliases={}, docs={})
             graph.nodes[node]["aliases"].update(dict.fromkeys(entity.aliases))
             graph.nodes[node]["docs"][doc] = None
         for claim in extraction.claims:
@@ -148,7 +145,7 @@ def _node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
         return f"entity:{doc}:{entity.id}"
     kb_id = _kb_id(entity, full_names)
     if kb_id is not None:
-        return f"entity:kb:{kb_id}"
+        return _KB_NODE + kb_id
     if entity.kind == "person":
         name = person_key(entity.name)
         if " " not in name and len(full_names.get(name, ())) == 1:

@@ -135,7 +135,7 @@ def name_particles() -> frozenset[str]:
 @cache
 def places() -> Mapping[str, tuple[str, str]]:
     """Other names of a country — aliases, capitals, seats of government, demonyms — → (country, kind).
-    Keys are lowercase with straight apostrophes ("kremlin", "u.s.", "turkish")."""
+    Keys are lowercase with straight apostrophes ("élysée", "u.s.", "danish")."""
     return MappingProxyType({cols[0]: (cols[1], cols[2]) for cols in _rows("places.tsv", 3)})
 
 

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from claimx import lexicon
 from claimx.cues import verb_form
+from claimx.text import is_acronym
 
 DETERMINERS = frozenset({"a", "an", "the", "one", "some", "another", "this", "that", "these", "those"})
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
@@ -86,9 +87,8 @@ def defined_acronyms(ents: list[Span]) -> dict[str, str]:
             short = doc[end + 2]
         else:
             continue
-        letters = short.text.replace(".", "")
         name = strip_determiner(ent)
-        if 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper() and name[:1].upper() == letters[0]:
+        if is_acronym(short.text) and name[:1].upper() == short.text[0]:
             defined.setdefault(short.text.lower(), name)
     return defined
 
@@ -100,7 +100,7 @@ def with_name_tail(ent: Span) -> Span:
     if ent.label_ != "NORP":
         return ent
     while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and not doc[end].ent_type_ \
-            and not is_title(doc[end]):  # "Syrian President X": a title, not a name's tail
+            and not is_title(doc[end]):  # "Finnish President X": a title, not a name's tail
         end += 1
     return ent if end == ent.end else Span(doc, ent.start, end, label="ORG", kb_id=ent.kb_id)
 

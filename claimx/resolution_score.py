@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from claimx.errors import InputError
 from claimx.evaluate import _excerpt, _overlap, _read_polnear, _records, _validate, _Where, covers
@@ -54,18 +54,11 @@ class ResolutionDoc(FrozenModel):
     rows: tuple[ResolutionRow, ...]
 
 
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    id: str
-    doc: str
-    start: int
-    end: int
-    speaker_span: tuple[int, int] | None = None
-    mention: str = ""
-    mention_type: str
-    resolved: str | None = None
-    named: bool | None = None
-    speaker_keys: list[str] | None = None
+class _Row(ResolutionRow):
+    """A gold line as written: other fields are ignored and `speaker_keys` may be null."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    speaker_keys: tuple[str, ...] | None = None
 
 
 def is_resolution_record(record: dict[str, Any]) -> bool:

@@ -69,8 +69,8 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
 
 
 def _trailing_place(tok: Token) -> bool:
-    """The country closing a place name, read as the subject: in "fighters in Latakia, Syria
-    claim", "Syria" follows a place inside a noun phrase that itself hangs on the verb."""
+    """The country closing a place name, read as the subject: in "farmers in Tarragona, Spain
+    claim", "Spain" follows a place inside a noun phrase that itself hangs on the verb."""
     doc, verb = tok.doc, tok.head
     if not (tok.pos_ == "PROPN" and tok.i >= 2 and doc[tok.i - 1].text == "," and doc[tok.i - 2].pos_ == "PROPN"):
         return False

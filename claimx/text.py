@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from claimx.lexicon import name_particles
+
 # Lone surrogates (JSON can carry them) make spaCy raise; C0 controls other than tab and line
 # breaks confuse the tokenizer. Each is replaced by one character, so offsets are unchanged.
 SURROGATES = re.compile("[\ud800-\udfff]")
@@ -29,8 +31,6 @@ def name_key(name: str) -> str:
 def person_key(name: str) -> str:
     """The identity of a person's name: its `name_key` without name particles, which writers
     keep or drop ("Leila al-Hadi", "Leila Hadi"). A name of particles alone stays as it is."""
-    from claimx.lexicon import name_particles
-
     particles = name_particles()
     words = []
     for word in name_key(name).split():
@@ -39,6 +39,12 @@ def person_key(name: str) -> str:
         head, dash, rest = word.partition("-")
         words.append(rest if dash and rest and head + "-" in particles else word)
     return " ".join(words) or name_key(name)
+
+
+def is_acronym(word: str) -> bool:
+    """Two to eight capital letters, full stops aside: "NFU", "U.N."."""
+    letters = word.replace(".", "")
+    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
 
 def clean(text: str) -> str:

@@ -549,7 +549,7 @@ _MARK_OR_CC = frozenset({_MARK, _CC})
 
 def _object_last(verb: Token, obj: Token) -> int:
     """The last token of what a verb's object says: short of a conjunct with a verb of its own
-    ("backs X and Turkey demands …"), on to the phrase that completes it ("accused Y of Z")."""
+    ("backs X and Sweden demands …"), on to the phrase that completes it ("accused Y of Z")."""
     last = obj.right_edge.i
     doc = verb.doc
     for conj in obj.children:
