@@ -159,7 +159,10 @@ def _exportable(graph: nx.Graph) -> nx.Graph:
         out.add_node(_xml_text(str(node)), **_attributes(attrs))
     if graph.is_multigraph():
         for u, v, key, attrs in graph.edges(keys=True, data=True):
-            out.add_edge(_xml_text(str(u)), _xml_text(str(v)), key=_xml_text(str(key)), **_attributes(attrs))
+            # a multigraph's keys repeat across node pairs ("said"), but XML edge ids must be
+            # unique in the file: Gephi keeps one edge per id
+            u, v = _xml_text(str(u)), _xml_text(str(v))
+            out.add_edge(u, v, key=f"{u}->{v}:{_xml_text(str(key))}", **_attributes(attrs))
     else:
         for u, v, attrs in graph.edges(data=True):
             out.add_edge(_xml_text(str(u)), _xml_text(str(v)), **_attributes(attrs))

@@ -137,3 +137,17 @@ def test_exports_documents_json_round_trip(tmp_path):
     docs = [extraction(doc_id="a"), extraction(text="Plain text.", doc_id="b")]
     path = exports.write_documents_json(docs, tmp_path / "d.json", text=True)
     assert exports.read_documents_json(path) == docs
+
+
+@pytest.mark.parametrize("write, name", [(exports.write_graphml, "g.graphml"), (exports.write_gexf, "g.gexf")],
+                         ids=["graphml", "gexf"])
+def test_exports_xml_edge_ids_are_unique_for_a_second_reader(tmp_path, write, name):
+    import xml.etree.ElementTree as ET
+
+    graph = build_graph([extraction(doc_id="a"), extraction(doc_id="b")])  # "said" and "about" twice each
+    root = ET.parse(write(graph, tmp_path / name)).getroot()
+    edges = [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "edge"]
+    nodes = {n.get("id") for n in root.iter() if n.tag.rsplit("}", 1)[-1] == "node"}
+    assert len(edges) == graph.number_of_edges()
+    assert len({e.get("id") for e in edges}) == len(edges)  # Gephi keeps one edge per id
+    assert all(e.get("source") in nodes and e.get("target") in nodes for e in edges)
