@@ -23,16 +23,29 @@ MENTION_STOPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis
 
 
 def propn_runs(doc: Doc, keep: np.ndarray) -> list[Span]:
-    """Every run of tokens whose `keep` flag is set (proper nouns, in practice), less leading titles."""
+    """Every run of tokens whose `keep` flag is set (proper nouns, in practice), less leading
+    titles. A title inside a run starts a new one ("New York Gov. Ana Ruiz": "New York", "Ana
+    Ruiz"), and so does a known first name that leads the run's last two or three words when
+    no first name leads the run ("State Ana Ruiz")."""
     flags = np.concatenate([[False], keep, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(flags))
     runs = []
     for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
-        while start < end and is_title(doc[start]):
-            start += 1
-        if start < end:
-            runs.append(doc[start:end])
+        for piece_start, piece_end in _pieces(doc, start, end):
+            while piece_start < piece_end and is_title(doc[piece_start]):
+                piece_start += 1
+            if piece_start < piece_end:
+                runs.append(doc[piece_start:piece_end])
     return runs
+
+
+def _pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [i for i in range(start + 1, end - 1) if is_title(doc[i]) and not is_title(doc[i - 1])]
+    first_names = lexicon.first_names()
+    if not cuts and end - start > 2 and doc[start].lower_ not in first_names:
+        cuts = [i for i in range(max(start + 1, end - 3), end - 1) if doc[i].lower_ in first_names][:1]
+    bounds = [start, *cuts, end]
+    return list(zip(bounds, bounds[1:]))
 
 
 def unlabelled_people(doc: Doc) -> list[Span]:
@@ -50,7 +63,7 @@ def names_from_parse(doc: Doc) -> list[Span]:
     for i in np.flatnonzero(keep).tolist():
         keep[i] = doc[i].text[:1].isupper()
     names = []
-    for run in propn_runs(doc, keep):
+    for run in _joined_over_of(propn_runs(doc, keep)):
         if 1 < len(run) <= 3 and (run[0].lower_ in lexicon.first_names() or _introduced_as_person(run)):
             label = "PERSON"
         elif " ".join(t.lower_ for t in run) in lexicon.places():
@@ -59,6 +72,26 @@ def names_from_parse(doc: Doc) -> list[Span]:
             label = "ORG"
         names.append(Span(doc, run.start, run.end, label=label))
     return names
+
+
+def _joined_over_of(runs: list[Span]) -> list[Span]:
+    """An organisation noun's name run on over "of", "for" or "on" into the capitalised words
+    after it ("Bureau of Prisons", "Center for Public Debate"), as one name."""
+    bodies = lexicon.stand_in_nouns()
+    joined: list[Span] = []
+    for run in runs:
+        if joined and run.start < joined[-1].end:
+            continue  # inside the name just joined
+        doc, end = run.doc, run.end
+        if bodies.get(run[-1].lower_, "").startswith("body") and end + 1 < len(doc) \
+                and doc[end].lower_ in ("of", "for", "on"):
+            tail = end + 1
+            while tail < len(doc) and doc[tail].is_alpha and doc[tail].text[:1].isupper() and not is_title(doc[tail]):
+                tail += 1
+            if tail > end + 1:
+                run = doc[run.start : tail]
+        joined.append(run)
+    return joined
 
 
 def _introduced_as_person(run: Span) -> bool:

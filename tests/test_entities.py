@@ -289,3 +289,32 @@ def test_entities_a_peoples_adjective_run_into_a_name_is_the_organisation(nlp):
     doc = nlp("The Christian Front said the vote was rigged.")
     doc.ents = [Span(doc, 1, 2, label="NORP")]  # the recogniser cut the name after its adjective
     assert analyse(doc).claims[0].speaker.name == "Christian Front"
+
+
+@pytest.fixture(scope="module")
+def fast():
+    import claimx
+
+    return claimx.load(fast=True)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a title inside a run of proper nouns starts the person's name
+    ("Former Ohio Gov. Lena Varga is endorsing Tom Hale.", {("Lena Varga", "PERSON"), ("Tom Hale", "PERSON")}),
+    # a known first name near the end of a longer run leads a person
+    ("Secretary of State Paul Orme spoke.", {("State", "ORG"), ("Paul Orme", "PERSON")}),
+    # but not inside a run a first name already leads
+    ("Mary Ann Dorsett spoke.", {("Mary Ann Dorsett", "PERSON")}),
+    # an organisation noun's name runs on over "of" and "for"
+    ("The Federal Bureau of Fisheries and the Center for Open Budgets said so.",
+     {("Federal Bureau of Fisheries", "ORG"), ("Center for Open Budgets", "ORG")}),
+    # a person's name does not ("Brown of Ohio" is two names)
+    ("Sen. Sherrod Brown of Ohio spoke.", {("Sherrod Brown", "PERSON"), ("Ohio", "ORG")}),
+])
+def test_entities_fast_path_reads_names_from_proper_noun_runs(fast, text, expected):
+    from claimx.names import names_from_parse
+
+    found = {(s.text, s.label_) for s in names_from_parse(fast(text))}
+    assert expected <= found
+    # and no name runs over the parts found apart
+    assert not any(a != b and a[0] in b[0] for a in expected for b in found)
