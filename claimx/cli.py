@@ -365,6 +365,7 @@ def evaluate(
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Score only the first N documents."),
     misses: int = typer.Option(30, "--misses", min=0, help="How many misses and false positives to list."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the report as JSON here."),
+    fast: bool = typer.Option(False, "--fast", help="Score the fast path (no entity recogniser)."),
 ) -> None:
     """Score claimx against gold: detection and attribution P/R/F1 per kind, or, for a
     speaker-resolution gold set, resolved-speaker accuracy per mention type."""
@@ -374,7 +375,7 @@ def evaluate(
     from claimx.resolution_score import evaluate_resolution, is_resolution_file
 
     scorer = evaluate_resolution if _or_exit(lambda: is_resolution_file(gold)) else run
-    report = _or_exit(lambda: scorer(gold, nlp=load(model, attribution_model=attribution_model), texts=texts,
+    report = _or_exit(lambda: scorer(gold, nlp=load(model, fast=fast, attribution_model=attribution_model), texts=texts,
                                      limit=limit))
     typer.echo(report.render(max_misses=misses))
     if json_out is not None:

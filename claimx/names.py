@@ -58,20 +58,24 @@ def unlabelled_people(doc: Doc) -> list[Span]:
 
 def names_from_parse(doc: Doc) -> list[Span]:
     """Names for a pipeline with no entity recogniser: every run of proper nouns, a person when a
-    known first name leads it, a place when places.tsv knows it, an organisation otherwise."""
+    known first name leads it or a title introduces it, a place when places.tsv knows it, an
+    organisation otherwise. A lone word that ends a person's name elsewhere is that person."""
     keep = doc.to_array(POS) == PROPN_ID
     for i in np.flatnonzero(keep).tolist():
         keep[i] = doc[i].text[:1].isupper()
     names = []
     for run in _joined_over_of(propn_runs(doc, keep)):
-        if 1 < len(run) <= 3 and (run[0].lower_ in lexicon.first_names() or _introduced_as_person(run)):
+        if 1 < len(run) <= 3 and (run[0].lower_ in lexicon.first_names() or _introduced_as_person(run)) \
+                or len(run) == 1 and run.start > 0 and is_title(doc[run.start - 1]):  # "Mr. Orme", "Pope Leo"
             label = "PERSON"
         elif " ".join(t.lower_ for t in run) in lexicon.places():
             label = "GPE"
         else:
             label = "ORG"
         names.append(Span(doc, run.start, run.end, label=label))
-    return names
+    surnames = {name[-1].lower_ for name in names if name.label_ == "PERSON"}
+    return [Span(doc, name.start, name.end, label="PERSON")
+            if len(name) == 1 and name.label_ == "ORG" and name[0].lower_ in surnames else name for name in names]
 
 
 def _joined_over_of(runs: list[Span]) -> list[Span]:

@@ -100,3 +100,18 @@ def test_resolution_is_scored_per_mention_type_over_covered_named_rows(tmp_path:
     rendered = report.render()
     assert "role" in rendered and "got: 'spokesman'" in rendered
     assert json.loads(json.dumps(report.to_dict()))["overall"]["resolved_acc"] == 0.5
+
+
+def test_cli_evaluate_scores_a_resolution_file_on_either_path(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    texts = _corpus(tmp_path)
+    gold = _write(tmp_path / "gold.jsonl", [_row(BRIDGE, "Ana Ruiz", "name", ["Ruiz"])])
+    for extra in ([], ["--fast"]):
+        out = subprocess.run([sys.executable, "-m", "claimx", "evaluate", str(gold), "--texts", str(texts),
+                              "--json", str(tmp_path / "report.json"), *extra], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.splitlines()[0] == "1 documents"
+        report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+        assert report["by_mention_type"]["name"]["n"] == 1 and report["overall"]["resolved_acc"] == 1.0
