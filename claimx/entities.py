@@ -35,6 +35,7 @@ from claimx.names import (
     phrases,
     strip_determiner,
     unlabelled_people,
+    with_first_name,
     with_name_tail,
 )
 from claimx.stand_ins import earlier_owner, owner_in_phrase, stand_in_class
@@ -118,17 +119,18 @@ class Resolver:
     def _index_names(self) -> None:
         recognised = self.doc.has_annotation("ENT_IOB")
         found = unlabelled_people(self.doc) if recognised else names_from_parse(self.doc)
-        ents = [e for e in map(last_line, [*map(with_name_tail, self.doc.ents), *found]) if e is not None]
+        ents = [e for e in map(last_line, [*map(with_name_tail, map(with_first_name, self.doc.ents)), *found]) if e is not None]
         ents.sort(key=lambda e: e.start)
         persons = [e for e in ents if e.label_ == "PERSON"]
         full_names: dict[str, list[tuple[int, str]]] = {}
-        cleaned = {}
+        cleaned, suffixes = {}, lexicon.name_suffixes()
         for ent in persons:
             words = name_words(ent)
             if words and is_person_name(ent, words):
                 cleaned[ent.start] = words
                 if len(words) > 1:  # the surname, and its last part: "al-Hadi" and "Hadi"
-                    for surname in {words[-1].lower(), words[-1].rsplit("-", 1)[-1].lower()}:
+                    last = words[-2] if len(words) > 2 and words[-1].lower() in suffixes else words[-1]
+                    for surname in {last.lower(), last.rsplit("-", 1)[-1].lower()}:
                         full_names.setdefault(surname, []).append((ent.start_char, " ".join(words)))
         self._full_names = full_names
         acronyms = defined_acronyms(ents)
@@ -170,8 +172,11 @@ class Resolver:
                 target = self.other_mentions
             for tok in ent:
                 self._token_key[tok.i] = record.key
-            subject = ent.root.dep_ in ("nsubj", "nsubjpass")
-            clause = ent.root.head
+            anchor = ent.root
+            while anchor.dep_ == "appos" and anchor.head != anchor:  # "X's father, the Rev. Y, knew …"
+                anchor = anchor.head
+            subject = anchor.dep_ in ("nsubj", "nsubjpass")
+            clause = anchor.head
             while clause.dep_ == "conj" and clause.head != clause:
                 clause = clause.head
             main = subject and clause.dep_ == "ROOT"

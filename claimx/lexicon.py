@@ -133,6 +133,12 @@ def name_particles() -> frozenset[str]:
 
 
 @cache
+def name_suffixes() -> frozenset[str]:
+    """Generational suffixes that end a personal name ("Jr", "III") without being its surname."""
+    return frozenset(cols[0] for cols in _rows("name_suffixes.txt", 1))
+
+
+@cache
 def places() -> Mapping[str, tuple[str, str]]:
     """Other names of a country — aliases, capitals, seats of government, demonyms — → (country, kind).
     Keys are lowercase with straight apostrophes ("élysée", "u.s.", "danish")."""

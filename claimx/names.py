@@ -142,6 +142,19 @@ def with_name_tail(ent: Span) -> Span:
     return ent if end == ent.end else Span(doc, ent.start, end, label="ORG", kb_id=ent.kb_id)
 
 
+def with_first_name(ent: Span) -> Span:
+    """A name the recogniser cut after a known first name and labelled something else ("Ana"
+    + "Dorsett Varga" as an organisation): the whole name, as a person."""
+    doc, start = ent.doc, ent.start
+    if ent.label_ == "PERSON" or start == 0 or len(ent) > 2 or not all(t.pos_ == "PROPN" for t in ent):
+        return ent
+    first = doc[start - 1]
+    if first.pos_ != "PROPN" or first.ent_type_ or not first.text[:1].isupper() \
+            or first.lower_ not in lexicon.first_names():
+        return ent
+    return Span(doc, start - 1, ent.end, label="PERSON", kb_id=ent.kb_id)
+
+
 def is_name(ent: Span) -> bool:
     """Whether an entity span holds a name at all: a capitalised noun. A capitalised verb or
     adjective ("Rising", "Masked") and a lowercase word ("mig-29") are none."""

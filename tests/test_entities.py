@@ -251,6 +251,34 @@ def test_entities_pronoun_skips_a_name_inside_the_quote(extract):
     assert speaker_of(extract(text), "The figures").name == "Tom Berg"
 
 
+def test_entities_pronoun_continues_a_subject_named_in_apposition(extract):
+    text = ("“The harvest is late,” said Peter Lund.\n\n"
+            "Lund's neighbour, the farmer Tom Berg, has worked the land for decades. He said the rain came too late.")
+    assert speaker_of(extract(text), "the rain").name == "Tom Berg"
+
+
+def test_entities_generational_suffix_is_no_surname(extract):
+    text = ("The Rev. Paul Orme Jr. leads the chapel. “We stay open,” Orme said.\n\n"
+            "His son, Paul Orme III, said the roof would be mended.")
+    result = extract(text)
+    assert speaker_of(result, "We stay").name == "Paul Orme Jr"
+    assert speaker_of(result, "the roof").name == "Paul Orme III"
+
+
+def test_entities_a_first_name_cut_off_by_the_recogniser_is_rejoined(nlp):
+    from claimx.names import with_first_name
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc("Chess great Ana Dorsett Varga said so.")
+    for tok, pos in zip(doc, ["NOUN", "ADJ", "PROPN", "PROPN", "PROPN", "VERB", "ADV", "PUNCT"]):
+        tok.pos_ = pos
+    doc.ents = [Span(doc, 3, 5, label="ORG")]
+    joined = with_first_name(doc.ents[0])
+    assert (joined.text, joined.label_) == ("Ana Dorsett Varga", "PERSON")
+    doc.ents = [Span(doc, 2, 5, label="PERSON")]
+    assert with_first_name(doc.ents[0]) == doc.ents[0]
+
+
 def test_entities_acronym_defined_in_the_text_is_its_expansion(extract):
     text = ("The Northern Farmers Union (NFU) said on Monday that prices would rise. "
             "The NFU added that the harvest was poor.")
