@@ -19,6 +19,7 @@ from claimx.text import is_acronym
 
 DETERMINERS = frozenset({"a", "an", "the", "one", "some", "another", "this", "that", "these", "those"})
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+DASHES = frozenset({"-", "–", "—"})
 MENTION_STOPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis"})
 
 
@@ -256,12 +257,17 @@ def phrases(words: list[str], longest: int = 4) -> list[str]:
 
 def last_line(ent: Span) -> Span | None:
     """The name an entity span really holds. NER sometimes joins a heading to a name across a
-    line break, and in title-case headlines runs a name on into its verb ("Mayor Ruiz Accuses
-    Council"): keep the part after the last line break, and before an inner reporting verb."""
+    line break or a dateline ("ROME - Ana Ruiz"), and in title-case headlines runs a name on into
+    its verb ("Mayor Ruiz Accuses Council"): keep the part after the last line break or
+    dateline, and before an inner reporting verb."""
     start, end = ent.start, ent.end
     breaks = [t.i for t in ent if "\n" in t.text]
     if breaks:
         start = breaks[-1] + 1
+    for tok in ent.doc[start + 1 : end - 1]:
+        if tok.text in DASHES and all(t.text.isupper() for t in ent.doc[start : tok.i]):
+            start = tok.i + 1  # a dateline, "ROME - Ana Ruiz"
+            break
     for tok in ent.doc[start + 1 : end - 1]:
         if tok.text[:1].isupper() and tok.lower_.endswith("s") and verb_form(tok.text) is not None:
             end = tok.i  # "Mayor Ruiz Accuses Council"; not "Mohammed Said Ali"

@@ -349,3 +349,13 @@ def test_entities_fast_path_reads_names_from_proper_noun_runs(fast, text, expect
     assert expected <= found
     # and no name runs over the parts found apart
     assert not any(a[0] in b[0] for a in expected for b in found - expected)
+
+
+def test_entities_a_dateline_run_into_a_name_is_cut_off(nlp):
+    from claimx.names import last_line
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc("OSLO - Ana Ruiz met the council. Rome - Ana Ruiz left.")
+    cut = last_line(Span(doc, 0, 4, label="ORG"))
+    assert cut is not None and cut.text == "Ana Ruiz"
+    assert last_line(Span(doc, 8, 12, label="ORG")).text == "Rome - Ana Ruiz"  # no capitals: no dateline
