@@ -257,7 +257,7 @@ def phrases(words: list[str], longest: int = 4) -> list[str]:
 
 def last_line(ent: Span) -> Span | None:
     """The name an entity span really holds. NER sometimes joins a heading to a name across a
-    line break or a dateline ("ROME - Ana Ruiz"), and in title-case headlines runs a name on into
+    line break or a dateline ("OSLO - Ana Ruiz"), and in title-case headlines runs a name on into
     its verb ("Mayor Ruiz Accuses Council"): keep the part after the last line break or
     dateline, and before an inner reporting verb."""
     start, end = ent.start, ent.end
@@ -266,7 +266,7 @@ def last_line(ent: Span) -> Span | None:
         start = breaks[-1] + 1
     for tok in ent.doc[start + 1 : end - 1]:
         if tok.text in DASHES and all(t.text.isupper() for t in ent.doc[start : tok.i]):
-            start = tok.i + 1  # a dateline, "ROME - Ana Ruiz"
+            start = tok.i + 1  # a dateline, "OSLO - Ana Ruiz"
             break
     for tok in ent.doc[start + 1 : end - 1]:
         if tok.text[:1].isupper() and tok.lower_.endswith("s") and verb_form(tok.text) is not None:
