@@ -276,8 +276,11 @@ class Resolver:
             return record
         lower = head.lower_
         pronoun = lexicon.pronouns().get(lower)
-        if pronoun is not None and pronoun.person == "rel" and head.head.dep_ == "relcl":
-            antecedent = head.head.head  # "the senator, who said …": who is the senator
+        clause = head.head
+        while clause.dep_ == "conj" and clause.head != clause:  # "…, which X and which said …"
+            clause = clause.head
+        if pronoun is not None and pronoun.person == "rel" and clause.dep_ == "relcl":
+            antecedent = clause.head  # "the senator, who said …": who is the senator
             start, end = mention_span(antecedent)
             record = self.resolve(self.doc[start:end], previous)
             record.saw(mention.text, mention.start_char)

@@ -359,3 +359,8 @@ def test_entities_a_dateline_run_into_a_name_is_cut_off(nlp):
     cut = last_line(Span(doc, 0, 4, label="ORG"))
     assert cut is not None and cut.text == "Ana Ruiz"
     assert last_line(Span(doc, 8, 12, label="ORG")).text == "Rome - Ana Ruiz"  # no capitals: no dateline
+
+
+def test_entities_a_second_relative_pronoun_is_its_antecedent(extract):
+    text = "The Farmers League, which was founded in 1990 and which said the tax was unfair, won the vote."
+    assert speaker_of(extract(text), "the tax").name == "Farmers League"
