@@ -119,7 +119,8 @@ class Resolver:
     def _index_names(self) -> None:
         recognised = self.doc.has_annotation("ENT_IOB")
         found = unlabelled_people(self.doc) if recognised else names_from_parse(self.doc)
-        ents = [e for e in map(last_line, [*map(with_name_tail, map(with_first_name, self.doc.ents)), *found]) if e is not None]
+        recognised_ents = [with_name_tail(with_first_name(ent)) for ent in self.doc.ents]
+        ents = [e for e in map(last_line, [*recognised_ents, *found]) if e is not None]
         ents.sort(key=lambda e: e.start)
         persons = [e for e in ents if e.label_ == "PERSON"]
         full_names: dict[str, list[tuple[int, str]]] = {}
@@ -176,10 +177,7 @@ class Resolver:
             while anchor.dep_ == "appos" and anchor.head != anchor:  # "X's father, the Rev. Y, knew …"
                 anchor = anchor.head
             subject = anchor.dep_ in ("nsubj", "nsubjpass")
-            clause = anchor.head
-            while clause.dep_ == "conj" and clause.head != clause:
-                clause = clause.head
-            main = subject and clause.dep_ == "ROOT"
+            main = subject and _first_conjunct(anchor.head).dep_ == "ROOT"
             target.append(_NameMention(ent.start_char, ent.root.i, record.key, subject, main,
                                        self._reported(ent.start_char)))
 
@@ -276,9 +274,7 @@ class Resolver:
             return record
         lower = head.lower_
         pronoun = lexicon.pronouns().get(lower)
-        clause = head.head
-        while clause.dep_ == "conj" and clause.head != clause:  # "…, which X and which said …"
-            clause = clause.head
+        clause = _first_conjunct(head.head)  # "…, which X and which said …": the relative clause
         if pronoun is not None and pronoun.person == "rel" and clause.dep_ == "relcl":
             antecedent = clause.head  # "the senator, who said …": who is the senator
             start, end = mention_span(antecedent)
@@ -533,3 +529,8 @@ def _party_member(mention: Span, head: Token) -> bool:
     return head.ent_type_ == "NORP" and head.tag_ == "NNP" and mention[0].lower_ == "the" and len(mention) > 1
 
 
+def _first_conjunct(tok: Token) -> Token:
+    """The first of the conjuncts `tok` is one of ("won" in "won and said"): where their clause hangs."""
+    while tok.dep_ == "conj" and tok.head != tok:
+        tok = tok.head
+    return tok

@@ -53,6 +53,11 @@ def _rows(name: str, min_columns: int) -> list[list[str]]:
     return rows
 
 
+def _words(name: str) -> frozenset[str]:
+    """The one-word-per-line lists: the first column of each row."""
+    return frozenset(cols[0] for cols in _rows(name, 1))
+
+
 def _act(name: str, word: str, act: str) -> str:
     if act not in ACTS:
         raise ClaimxError("E021", f"claimx/data/{name}: {word!r} has unknown act {act!r}")
@@ -129,13 +134,13 @@ def role_abbreviations() -> Mapping[str, str]:
 @cache
 def name_particles() -> frozenset[str]:
     """Particles inside personal names ("al-", "bin", "van") that writers keep or drop."""
-    return frozenset(cols[0] for cols in _rows("name_particles.txt", 1))
+    return _words("name_particles.txt")
 
 
 @cache
 def name_suffixes() -> frozenset[str]:
     """Generational suffixes that end a personal name ("Jr", "III") without being its surname."""
-    return frozenset(cols[0] for cols in _rows("name_suffixes.txt", 1))
+    return _words("name_suffixes.txt")
 
 
 @cache
@@ -153,7 +158,7 @@ def pronouns() -> Mapping[str, Pronoun]:
 @cache
 def addressee_nouns() -> frozenset[str]:
     """Nouns for the audience of a statement ("reporters"): never its speaker."""
-    return frozenset(cols[0] for cols in _rows("addressee_nouns.txt", 1))
+    return _words("addressee_nouns.txt")
 
 
 @cache
@@ -165,7 +170,7 @@ def object_roles() -> Mapping[str, str]:
 @cache
 def furniture_labels() -> frozenset[str]:
     """Labels of page furniture before a colon ("See also:"): never a speaker."""
-    return frozenset(cols[0] for cols in _rows("furniture_labels.txt", 1))
+    return _words("furniture_labels.txt")
 
 
 @cache
@@ -177,10 +182,10 @@ def unasserted() -> Mapping[str, str]:
 @cache
 def teaser_labels() -> frozenset[str]:
     """Labels that introduce links to other stories ("see also", "related stories")."""
-    return frozenset(cols[0] for cols in _rows("teaser_labels.txt", 1))
+    return _words("teaser_labels.txt")
 
 
 @cache
 def reaction_verbs() -> frozenset[str]:
     """Verbs whose object is a reaction to their subject ("drew criticism", "sparked calls")."""
-    return frozenset(cols[0] for cols in _rows("reaction_verbs.txt", 1))
+    return _words("reaction_verbs.txt")
