@@ -45,7 +45,7 @@ _EXPORTS = {
     "claim_rows": "claimx.exports",
     "render_html": "claimx.view",
     "write_html": "claimx.view",
-    "draw_actor_graph": "claimx.view",
+    "draw_actor_graph": "claimx.drawing",
     "evaluate": "claimx.evaluate",
     "ClaimxError": "claimx.errors",
 }
@@ -76,7 +76,8 @@ if TYPE_CHECKING:
     from claimx.graph import actor_graph, actor_summary, build_graph
     from claimx.loading import load
     from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
-    from claimx.view import draw_actor_graph, render_html, write_html
+    from claimx.drawing import draw_actor_graph
+    from claimx.view import render_html, write_html
 
 
 def __getattr__(name: str) -> Any:

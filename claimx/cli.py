@@ -333,7 +333,7 @@ def _targets(outputs: List[str], fmt: Optional[str]) -> list[tuple[str, str]]:
 def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = None) -> None:
     """Write `results` to `target` as `kind`; `graph()` gives their corpus graph (only the
     formats written document by document come without one)."""
-    from claimx import exports, view
+    from claimx import drawing, exports, view
 
     if kind == "graphml":
         exports.write_graphml(graph(), target)
@@ -348,7 +348,7 @@ def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = Non
     elif kind == "html":
         view.write_html(results, target)
     elif kind in _FILE_ONLY:
-        view.draw_actor_graph(graph(), target)
+        drawing.draw_actor_graph(graph(), target)
     else:
         exports.write_text(target, lambda out: out.writelines(_listing(r) for r in results))
 

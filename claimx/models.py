@@ -93,6 +93,12 @@ class Claim(FrozenModel):
     targets: tuple[EntityRef, ...] = ()
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
 
+    @property
+    def text(self) -> str:
+        """The claim's own words, as listings show them: a split quote's parts joined by " … ",
+        without the speech tag between them; otherwise the content's text."""
+        return " … ".join(part.text for part in self.parts) if len(self.parts) > 1 else self.content.text
+
 
 class Extraction(FrozenModel):
     """Everything claimx found in one text."""
