@@ -1,6 +1,6 @@
 """Exports: graphs and claims written as files other tools open, and read back.
 
-Graphs: GraphML (Gephi, Cytoscape, yEd), GEXF (Gephi) and node-link JSON. Claims: JSONL (one
+Graphs: GraphML (Gephi, Cytoscape, yEd), GEXF (Gephi), Cytoscape.js JSON and node-link JSON. Claims: JSONL (one
 document per line) and flat rows as JSONL or CSV. Every writer takes a path or "-" for standard
 output, writes atomically (a temporary file, then `os.replace`), and never changes the caller's
 graph. XML formats get scalar attributes only, no None, one type per attribute, and no
@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import IO, Any
 import networkx as nx
 
 from claimx.errors import bad_record
-from claimx.graph import SEPARATOR
+from claimx.graph import SEPARATOR, UniqueNames
 from claimx.models import Extraction
 from claimx.text import SURROGATES, XML_ILLEGAL, without_surrogates
 
@@ -89,6 +90,24 @@ def write_json(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
     return write_text(path, lambda out: out.write(json_text(data, indent=1) + "\n"))
 
 
+def write_cyjs(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
+    """Cytoscape.js JSON (`.cyjs`, networkx's `cytoscape_data`) for Cytoscape and Cytoscape.js.
+    Every node and edge has its own `data.id` (Cytoscape.js requires one and shares one namespace
+    between nodes and edges): a node's is its name, an edge's `<source>-><target>:<key>` as in
+    GraphML; edges name their ends by those ids, and graph attributes are one object."""
+    named = _relabelled(graph)
+    edges = _edge_ids(named)
+    data = nx.cytoscape_data(named)
+    data["data"] = dict(graph.graph)
+    for element in data["elements"]["nodes"]:
+        element["data"]["id"] = element["data"]["value"]
+    for element in data["elements"]["edges"]:
+        edge = element["data"]
+        edge["id"] = edges[(edge["source"], edge["target"], edge["key"]) if named.is_multigraph()
+                           else (edge["source"], edge["target"])]
+    return write_text(path, lambda out: out.write(json_text(data, indent=1) + "\n"))
+
+
 def write_jsonl(extractions: Iterable[Extraction], path: str | os.PathLike, *, text: bool = False) -> Path | None:
     """One line per document: its id, claims and entities (and its text, with `text=True`)."""
     exclude = None if text else {"text"}
@@ -145,6 +164,43 @@ def claim_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
                 "confidence": claim.confidence,
                 "targets": SEPARATOR.join(t.name for t in claim.targets),
             }
+
+
+def _relabelled(graph: nx.Graph, clean: Callable[[str], str] = str) -> nx.Graph:
+    """A copy of `graph` whose nodes are their ids: each node's name as `clean` gives it, a repeat
+    numbered `#2`, `#3` … and warned of, since a reader keeps one node per id. Attributes are
+    shared with `graph`, to be copied before any change."""
+    names = UniqueNames()
+    ids: dict[Any, str] = {}
+    renamed = []
+    for node in graph:
+        wanted = clean(str(node))
+        ids[node] = names.take(wanted)
+        if ids[node] != wanted:
+            renamed.append(f"{node!r} → {ids[node]!r}")
+    if renamed:
+        warnings.warn(f"claimx: nodes that would share an id in the file are numbered apart: {', '.join(renamed)}",
+                      stacklevel=3)
+    out = graph.__class__()
+    out.graph.update(graph.graph)
+    out.add_nodes_from((ids[node], attrs) for node, attrs in graph.nodes(data=True))
+    if graph.is_multigraph():
+        out.add_edges_from((ids[u], ids[v], key, attrs) for u, v, key, attrs in graph.edges(keys=True, data=True))
+    else:
+        out.add_edges_from((ids[u], ids[v], attrs) for u, v, attrs in graph.edges(data=True))
+    return out
+
+
+def _edge_ids(graph: nx.Graph, clean: Callable[[str], str] = str) -> dict[tuple, str]:
+    """Edge ids of a graph whose nodes are their ids, distinct from those and from one another and
+    the same on every run: `<source>-><target>:<key>` (`<source>-><target>` in a simple graph),
+    a repeat numbered `#2`, `#3` …"""
+    names = UniqueNames()
+    for node in graph:
+        names.take(node)
+    if graph.is_multigraph():
+        return {(u, v, key): names.take(f"{u}->{v}:{clean(str(key))}") for u, v, key in graph.edges(keys=True)}
+    return {(u, v): names.take(f"{u}->{v}") for u, v in graph.edges()}
 
 
 def _xml(graph: nx.Graph, generate: Callable[[nx.Graph], Iterable[str]]) -> str:
@@ -218,6 +274,14 @@ def read_gexf(path: str | os.PathLike) -> nx.Graph:
 def read_json(path: str | os.PathLike) -> nx.Graph:
     with open(path, encoding="utf-8") as stream:
         return nx.node_link_graph(json.load(stream), edges="edges")
+
+
+def read_cyjs(path: str | os.PathLike) -> nx.Graph:
+    """The graph of a `write_cyjs` file as networkx's `cytoscape_graph` reads it: nodes keyed by
+    `data.value`, edges by `data.key`, each element's `data` (with `id`, and an edge's `source`,
+    `target`, `key`) as its attributes."""
+    with open(path, encoding="utf-8") as stream:
+        return nx.cytoscape_graph(json.load(stream))
 
 
 def read_jsonl(path: str | os.PathLike) -> Iterator[Extraction]:

@@ -27,6 +27,24 @@ _LINKED = "linked:"  # the full_names keys of the names of linked entities → t
 SEPARATOR = "; "  # joins list values (aliases, documents) into one string
 
 
+class UniqueNames:
+    """Names handed out once each: a name already taken comes back numbered, `name#2`,
+    `name#3` …, the first one free, so that repeats stay apart and every run numbers alike."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def take(self, name: str) -> str:
+        found, n = name, self._next.get(name, 1)
+        while found in self.taken:
+            n += 1
+            found = f"{name}#{n}"
+        self._next[name] = n
+        self.taken.add(found)
+        return found
+
+
 def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
     """One graph over many documents. A document is named by its `doc_id`, else `doc<N>`."""
     docs = [(extraction.doc_id or f"doc{n}", extraction) for n, extraction in enumerate(extractions)]
@@ -107,7 +125,7 @@ def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[s
             for target in claim.targets:
                 if target.id in node_of:
                     graph.nodes[node_of[target.id]]["mentions"] += 1
-                    graph.add_edge(node, node_of[target.id], key=f"about:{target.id}", type="about")
+                    graph.add_edge(node, node_of[target.id], key="about", type="about")
     return graph
 
 

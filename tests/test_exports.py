@@ -17,6 +17,7 @@ GRAPH_FORMATS = [
     (exports.write_graphml, exports.read_graphml, "g.graphml"),
     (exports.write_gexf, exports.read_gexf, "g.gexf"),
     (exports.write_json, exports.read_json, "g.json"),
+    (exports.write_cyjs, exports.read_cyjs, "g.cyjs"),
 ]
 
 
@@ -33,7 +34,7 @@ def extraction(text=HOSTILE, speaker=HOSTILE, doc_id="d1", kind="person"):
     return Extraction(text=text, doc_id=doc_id, claims=(claim,), entities=entities)
 
 
-@pytest.mark.parametrize("write, read, name", GRAPH_FORMATS, ids=["graphml", "gexf", "json"])
+@pytest.mark.parametrize("write, read, name", GRAPH_FORMATS, ids=["graphml", "gexf", "json", "cyjs"])
 def test_exports_graph_formats_round_trip_hostile_text(tmp_path, write, read, name):
     graph = build_graph([extraction()])
     before = nx.node_link_data(graph, edges="edges")
@@ -48,11 +49,24 @@ def test_exports_graph_formats_round_trip_hostile_text(tmp_path, write, read, na
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
 
-def test_exports_json_keeps_even_lone_surrogates(tmp_path):
-    path = exports.write_json(build_graph([extraction()]), tmp_path / "g.json")
+@pytest.mark.parametrize("write, read, name", GRAPH_FORMATS[2:], ids=["json", "cyjs"])
+def test_exports_json_keeps_even_lone_surrogates(tmp_path, write, read, name):
+    path = write(build_graph([extraction()]), tmp_path / name)
     path.read_bytes().decode("utf-8")  # valid UTF-8 throughout
-    text = next(d["text"] for _, d in exports.read_json(path).nodes(data=True) if d.get("type") == "claim")
+    text = next(d["text"] for _, d in read(path).nodes(data=True) if d.get("type") == "claim")
     assert text == HOSTILE
+
+
+def test_exports_cyjs_gives_every_element_its_own_id(tmp_path):
+    graph = build_graph([extraction(doc_id="a"), extraction(doc_id="b")])  # "said" and "about" twice each
+    data = json.loads(exports.write_cyjs(graph, tmp_path / "g.cyjs").read_text(encoding="utf-8"))
+    nodes, edges = data["elements"]["nodes"], data["elements"]["edges"]
+    ids = [e["data"]["id"] for e in nodes + edges]
+    assert len(ids) == len(set(ids)) == graph.number_of_nodes() + graph.number_of_edges()
+    assert {e["data"]["source"] for e in edges} | {e["data"]["target"] for e in edges} <= set(ids[:len(nodes)])
+    assert "claim:a:c0->entity:port <authority>:about" in ids
+    back = nx.cytoscape_graph(data)
+    assert sorted(back.edges(keys=True)) == sorted(graph.edges(keys=True))
 
 
 @pytest.mark.parametrize("write, read, name", GRAPH_FORMATS[:2], ids=["graphml", "gexf"])
