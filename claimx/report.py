@@ -1,0 +1,209 @@
+"""Report: a corpus as one self-contained HTML page a journalist can open offline.
+
+The page holds an index of the documents, the top speakers with their claims per act, a
+who-about-whom network (speakers to targets, one edge per act, from `claimx.layout`), a table
+of every claim with filters by speaker, target, act, kind and confidence, and each article with
+its claims highlighted (`claimx.view`). Clicking a node, an edge or a speaker filters the table;
+each claim links to its place in its article. The script and styles are inside the page, and
+its content security policy lets it load nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from claimx.colours import ACT_COLOURS, ACT_TINTS
+from claimx.models import Claim, Extraction
+from claimx.text import without_surrogates
+
+TOP_SPEAKERS = 25
+TOP_PAIRS = 20
+
+
+@dataclass(frozen=True)
+class Row:
+    """One claim as the table shows it: entity keys (`e<N>`) for the filters, its anchor."""
+
+    claim: Claim
+    text: str
+    doc: str
+    anchor: str
+    speakers: tuple[str, ...]
+    targets: tuple[str, ...]
+    speaker_names: str
+    target_names: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One drawn edge of the network: a speaker's claims of one act about one target."""
+
+    source: str
+    target: str
+    act: str
+    claims: int
+    path: str
+    width: float
+    title: str
+
+
+def write_html(extractions: Extraction | Iterable[Extraction], path: str | os.PathLike, *,
+               title: str | None = None, top: int = 30) -> Path | None:
+    """Write the report of one document or a corpus as a standalone page ("-": standard output).
+    `top` is how many actors the network shows."""
+    from claimx.exports import write_text
+
+    page = render_report(extractions, title=title, top=top)
+    return write_text(path, lambda out: out.write(page))
+
+
+def render_report(extractions: Extraction | Iterable[Extraction], *, title: str | None = None,
+                  top: int = 30) -> str:
+    """The report page as a string (see `write_html`)."""
+    from claimx import __version__
+    from claimx.graph import build_graph
+    from claimx.layout import actor_layout
+    from claimx.view import article_pieces, environment
+
+    docs = [extractions] if isinstance(extractions, Extraction) else list(extractions)
+    graph = build_graph(docs)
+    keys = _entity_keys(graph)
+    names = {keys[node]: without_surrogates(data["name"]) for node, data in graph.nodes(data=True) if node in keys}
+    rows = _rows(docs, graph, keys, names)
+    layout = actor_layout(graph, top=top, width=820.0, height=640.0)  # about its width on a laptop's page
+    shown = {a.id for a in layout.actors}
+    acts = [act for act in ACT_COLOURS if any(r.claim.act == act for r in rows)]
+    documents = [
+        {"n": n, "name": without_surrogates(_doc_name(doc, n)), "claims": len(doc.claims),
+         "speakers": len({c.speaker.name for c in doc.claims if c.speaker}),
+         "pieces": article_pieces(doc, anchor=f"d{n}-")}
+        for n, doc in enumerate(docs)
+    ]
+    return environment().get_template("report.html").render(
+        title=without_surrogates(title or "claimx report"),
+        version=__version__,
+        documents=documents,
+        rows=rows,
+        acts=acts,
+        colours=ACT_COLOURS,
+        tints=ACT_TINTS,
+        speakers=_top_speakers(rows, names),
+        pairs=_top_pairs(rows, names),
+        speaker_options=_options(rows, names, "speakers"),
+        target_options=_options(rows, names, "targets"),
+        kinds=[k for k in ("direct", "mixed", "indirect") if any(r.claim.kind == k for r in rows)],
+        layout=layout,
+        actors=[(keys[a.id], a) for a in layout.actors],
+        edges=_edges(layout, keys),
+        n_actors=sum(1 for node in keys if graph.degree(node)),
+        n_shown=len(shown),
+        script=_script(),
+    )
+
+
+def _doc_name(doc: Extraction, n: int) -> str:
+    return doc.doc_id or f"doc{n}"
+
+
+def _entity_keys(graph) -> dict[str, str]:
+    """Graph entity node → a short key safe in HTML attributes and CSS selectors."""
+    return {node: f"e{i}" for i, (node, data) in enumerate(graph.nodes(data=True)) if data.get("type") == "entity"}
+
+
+def _rows(docs: list[Extraction], graph, keys: dict[str, str], names: dict[str, str]) -> list[Row]:
+    """Every claim with its speakers and targets as graph entities. The graph makes its claim
+    nodes in document and claim order, one per claim, so the two sequences pair up."""
+    nodes = [node for node, data in graph.nodes(data=True) if data.get("type") == "claim"]
+    claims = [(n, claim) for n, doc in enumerate(docs) for claim in doc.claims]
+    if len(nodes) != len(claims):  # pragma: no cover - a broken invariant of build_graph
+        raise RuntimeError(f"the graph has {len(nodes)} claim nodes for {len(claims)} claims")
+    rows = []
+    for node, (n, claim) in zip(nodes, claims):
+        speakers = tuple(keys[u] for u, _, k in graph.in_edges(node, keys=True) if k == "said")
+        targets = tuple(dict.fromkeys(keys[v] for _, v, d in graph.out_edges(node, data=True)
+                                      if d.get("type") == "about"))
+        rows.append(Row(
+            claim=claim, text=without_surrogates(claim.text), doc=without_surrogates(_doc_name(docs[n], n)),
+            anchor=f"d{n}-{claim.id}", speakers=speakers, targets=targets,
+            speaker_names=", ".join(names[s] for s in speakers) or
+            (without_surrogates(claim.speaker.name) if claim.speaker else "—"),
+            target_names=", ".join(names[t] for t in targets),
+        ))
+    return rows
+
+
+def _top_speakers(rows: list[Row], names: dict[str, str]) -> list[dict]:
+    """The speakers with most claims: their key, name, claims per act, total and documents."""
+    acts: dict[str, Counter] = {}
+    docs: dict[str, set[str]] = {}
+    for row in rows:
+        for key in row.speakers:
+            acts.setdefault(key, Counter())[row.claim.act] += 1
+            docs.setdefault(key, set()).add(row.doc)
+    ranked = sorted(acts, key=lambda key: (-sum(acts[key].values()), names[key].casefold()))
+    return [{"key": key, "name": names[key], "acts": acts[key], "total": sum(acts[key].values()),
+             "docs": len(docs[key])} for key in ranked[:TOP_SPEAKERS]]
+
+
+def _top_pairs(rows: list[Row], names: dict[str, str]) -> list[dict]:
+    """The speaker → target pairs with most claims, with their claims per act, most first."""
+    acts: dict[tuple[str, str], Counter] = {}
+    for row in rows:
+        for speaker in row.speakers:
+            for target in row.targets:
+                if target != speaker:
+                    acts.setdefault((speaker, target), Counter())[row.claim.act] += 1
+    ranked = sorted(acts, key=lambda pair: (-sum(acts[pair].values()), names[pair[0]].casefold(),
+                                            names[pair[1]].casefold()))
+    return [{"speaker": s, "target": t, "speaker_name": names[s], "target_name": names[t],
+             "acts": acts[s, t].most_common(), "total": sum(acts[s, t].values())} for s, t in ranked[:TOP_PAIRS]]
+
+
+def _options(rows: list[Row], names: dict[str, str], field: str) -> list[tuple[str, str, int]]:
+    """(key, name, claims) of every entity in a row's `field`, most claims first."""
+    counts = Counter(key for row in rows for key in getattr(row, field))
+    return sorted(((key, names[key], n) for key, n in counts.items()), key=lambda o: (-o[2], o[1].casefold()))
+
+
+def _edges(layout, keys: dict[str, str]) -> list[Edge]:
+    """The layout's edges as curved SVG paths that end at the target's rim: the edges between
+    two actors, either way, bow apart so none hides another."""
+    at = {a.id: a for a in layout.actors}
+    pairs: Counter = Counter()
+    out = []
+    for source, target, act, claims in layout.edges:
+        a, b = at[source], at[target]
+        pair = frozenset((source, target))
+        k = pairs[pair]
+        pairs[pair] += 1
+        dx, dy = b.x - a.x, b.y - a.y
+        length = math.hypot(dx, dy) or 1.0
+        bow = (0.12 + 0.1 * k) * length  # to the left of the direction of travel
+        cx, cy = (a.x + b.x) / 2 - dy / length * bow, (a.y + b.y) / 2 + dx / length * bow
+        sx, sy = _towards(a.x, a.y, cx, cy, a.r + 1)
+        ex, ey = _towards(b.x, b.y, cx, cy, b.r + 2)
+        out.append(Edge(
+            source=keys[source], target=keys[target], act=act, claims=claims,
+            path=f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
+            width=round(1.2 + 1.3 * math.sqrt(claims), 2),
+            title=without_surrogates(f"{a.name} → {b.name}: {claims} claim{'' if claims == 1 else 's'} ({act})"),
+        ))
+    return out
+
+
+def _towards(x: float, y: float, tx: float, ty: float, distance: float) -> tuple[float, float]:
+    """The point `distance` from (x, y) towards (tx, ty)."""
+    length = math.hypot(tx - x, ty - y) or 1.0
+    return x + (tx - x) / length * distance, y + (ty - y) / length * distance
+
+
+@cache
+def _script() -> str:
+    return files("claimx").joinpath("static", "report.js").read_text(encoding="utf-8")
