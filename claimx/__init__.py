@@ -46,7 +46,8 @@ _EXPORTS = {
     "read_claims_csv": "claimx.exports",
     "claim_rows": "claimx.exports",
     "render_html": "claimx.view",
-    "write_html": "claimx.view",
+    "write_html": "claimx.report",
+    "render_report": "claimx.report",
     "draw_actor_graph": "claimx.drawing",
     "evaluate": "claimx.evaluate",
     "ClaimxError": "claimx.errors",
@@ -81,7 +82,8 @@ if TYPE_CHECKING:
     from claimx.loading import load
     from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
     from claimx.drawing import draw_actor_graph
-    from claimx.view import render_html, write_html
+    from claimx.report import render_report, write_html
+    from claimx.view import render_html
 
 
 def __getattr__(name: str) -> Any:
