@@ -12,19 +12,21 @@ Every attribute is a scalar, so the graphs export as they are.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
 
 from claimx.models import Entity, Extraction
-from claimx.text import is_acronym, name_key, person_key
+from claimx.text import XML_ILLEGAL, is_acronym, name_key, person_key
 
 _UNMERGED = frozenset({"unnamed", "unknown"})
 _ACRONYM = "acronym:"  # the full_names keys of acronyms, apart from surnames
 _KB_NODE = "entity:kb:"  # the node id prefix of a linked entity
 _LINKED = "linked:"  # the full_names keys of the names of linked entities → their KB ids
 SEPARATOR = "; "  # joins list values (aliases, documents) into one string
+_DOCS = "claimx_docs"  # a partial graph's attribute: (given id, name in the graph) of its documents, in order
 
 
 class UniqueNames:
@@ -46,7 +48,11 @@ class UniqueNames:
 
 
 def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
-    """One graph over many documents. A document is named by its `doc_id`, else `doc<N>`."""
+    """One graph over many documents. A document is named by its `doc_id`, else `doc<N>`, less
+    any character XML forbids (a file could not tell `"d\\x00"` from `"d"`); a name already taken
+    is numbered, the second document named "d" becoming "d#2", the third "d#3" (or the next
+    number free), so that documents sharing an id never share claim nodes. Renamed documents
+    are named in a warning."""
     docs = [(extraction.doc_id or f"doc{n}", extraction) for n, extraction in enumerate(extractions)]
     return finish_graph(partial_graph(docs, full_names(docs)))
 
@@ -97,10 +103,15 @@ def merge_full_names(parts: Iterable[dict[str, set[str]]]) -> dict[str, set[str]
 
 
 def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[str]]) -> nx.MultiDiGraph:
-    """The graph of some named documents of a corpus whose `full_names` are `names`. An entity's
-    `aliases` and `docs` are still ordered sets (dicts), so that parts merge exactly."""
+    """The graph of some named documents of a corpus whose `full_names` are `names`, the documents
+    named apart as `build_graph` says. An entity's `aliases` and `docs` are still ordered sets
+    (dicts), and the graph keeps its documents' names, so that parts merge exactly."""
     graph = nx.MultiDiGraph()
-    for doc, extraction in docs:
+    doc_names = UniqueNames()
+    graph.graph[_DOCS] = named = []
+    for given, extraction in docs:
+        doc = doc_names.take(_doc_name(given))
+        named.append((given, doc))
         node_of = {entity.id: _node(entity, doc, names) for entity in extraction.entities}
         for entity in extraction.entities:
             node = node_of[entity.id]
@@ -131,9 +142,20 @@ def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[s
 
 def merge_graphs(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
     """Partial graphs of consecutive parts of a corpus, in corpus order, as one partial graph:
-    what `partial_graph` gives for the whole corpus. The inputs are not changed."""
+    what `partial_graph` gives for the whole corpus, a later part's documents renamed where an
+    earlier part took their names. The inputs are not changed."""
     merged = nx.MultiDiGraph()
+    doc_names = UniqueNames()
+    merged.graph[_DOCS] = named = []
     for graph in graphs:
+        renamed = {}
+        for given, doc in graph.graph.get(_DOCS, ()):
+            name = doc_names.take(_doc_name(given))
+            named.append((given, name))
+            if name != doc:
+                renamed[doc] = name
+        if renamed:
+            graph = _renamed_docs(graph, renamed)
         for node, data in graph.nodes(data=True):
             if node not in merged:
                 merged.add_node(node, **{k: dict(v) if isinstance(v, dict) else v for k, v in data.items()})
@@ -148,8 +170,44 @@ def merge_graphs(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
     return merged
 
 
+def _doc_name(given: str) -> str:
+    return XML_ILLEGAL.sub("", given)
+
+
+def _renamed_docs(graph: nx.MultiDiGraph, renamed: dict[str, str]) -> nx.MultiDiGraph:
+    """A copy of a partial graph with documents renamed (old name → new, all at once): their
+    claim nodes, their unnamed entities' nodes and every `doc` and `docs` entry naming them."""
+    def new_id(node: str, data: dict) -> str:
+        if data["type"] == "claim":
+            doc = data["doc"]
+            return f"claim:{renamed[doc]}:{node.removeprefix(f'claim:{doc}:')}" if doc in renamed else node
+        if data["kind"] in _UNMERGED and len(data["docs"]) == 1:  # an unnamed entity, of one document
+            doc = next(iter(data["docs"]))
+            if doc in renamed and node.startswith(f"entity:{doc}:"):
+                return f"entity:{renamed[doc]}:{node.removeprefix(f'entity:{doc}:')}"
+        return node
+
+    ids = {node: new_id(node, data) for node, data in graph.nodes(data=True)}
+    out = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        data = dict(data)
+        if data["type"] == "claim":
+            data["doc"] = renamed.get(data["doc"], data["doc"])
+        else:
+            data["docs"] = {renamed.get(doc, doc): None for doc in data["docs"]}
+        out.add_node(ids[node], **data)
+    out.add_edges_from((ids[u], ids[v], key, data) for u, v, key, data in graph.edges(keys=True, data=True))
+    return out
+
+
 def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A partial graph made final, in place: aliases and documents joined into strings, `n_docs`."""
+    """A partial graph made final, in place: aliases and documents joined into strings, `n_docs`;
+    documents renamed apart (see `build_graph`) are named in a warning."""
+    renamed = [f"{given!r} is {doc!r}" for given, doc in graph.graph.pop(_DOCS, ()) if doc != given]
+    if renamed:
+        more = f" and {len(renamed) - 10} more" if len(renamed) > 10 else ""
+        warnings.warn("claimx: documents renamed in the graph, since their ids repeat or hold characters XML "
+                      f"forbids: {', '.join(renamed[:10])}{more}", stacklevel=3)
     for _, data in graph.nodes(data=True):
         if data["type"] == "entity":
             data["n_docs"] = len(data["docs"])

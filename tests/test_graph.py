@@ -1,6 +1,14 @@
 """The graph of who claimed what about whom: building, merging and projecting it."""
 
-from claimx.graph import actor_graph, actor_summary, build_graph
+import itertools
+import re
+import warnings
+
+import networkx as nx
+import pytest
+
+from claimx.graph import (actor_graph, actor_summary, build_graph, finish_graph, full_names, merge_full_names,
+                          merge_graphs, partial_graph)
 from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
 
 
@@ -101,3 +109,45 @@ def test_graph_acronym_an_article_defined_joins_its_expansion():
     assert "entity:nfu" not in graph
     assert graph.nodes["entity:northern farmers union"]["n_docs"] == 2
     assert "entity:nfu" in build_graph([extraction("d2", target="NFU")])  # undefined: its own node
+
+
+def test_graph_edges_are_keyed_by_their_type_alone():
+    graph = build_graph([extraction("d1"), extraction("d2")])
+    assert sorted(graph.edges(keys=True)) == [
+        ("claim:d1:c0", "entity:port authority", "about"), ("claim:d2:c0", "entity:port authority", "about"),
+        ("entity:ana bell", "claim:d1:c0", "said"), ("entity:ana bell", "claim:d2:c0", "said")]
+
+
+def test_graph_documents_sharing_an_id_are_numbered_apart():
+    docs = [extraction("d"), extraction("d", "senior official", "unnamed"), extraction("d\x00"), extraction("d#2"),
+            extraction("d", "senior official", "unnamed")]
+    renamed = "'d' is 'd#2', 'd\\x00' is 'd#3', 'd#2' is 'd#2#2', 'd' is 'd#4'"
+    with pytest.warns(UserWarning, match=re.escape(renamed)):
+        graph = build_graph(docs)
+    claims = [n for n, d in graph.nodes(data=True) if d["type"] == "claim"]
+    assert claims == ["claim:d:c0", "claim:d#2:c0", "claim:d#3:c0", "claim:d#2#2:c0", "claim:d#4:c0"]
+    assert [graph.nodes[n]["doc"] for n in claims] == ["d", "d#2", "d#3", "d#2#2", "d#4"]
+    assert graph.nodes["entity:ana bell"]["docs"] == "d; d#3; d#2#2"
+    officials = [n for n, d in graph.nodes(data=True) if d.get("name") == "senior official"]
+    assert officials == ["entity:d#2:e0", "entity:d#4:e0"]  # unnamed sources of two documents stay two
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        build_graph([extraction("d1"), extraction("d2"), extraction(None)])  # distinct ids: no warning
+
+
+def test_graph_built_in_parts_numbers_repeated_ids_as_in_one():
+    """The partial/merge path of claimx.cluster: any split into consecutive parts, merged in
+    groups, gives build_graph's graph, repeats numbered in corpus order."""
+    docs = [extraction("d"), extraction("d#2", "Bell"), extraction("d", "senior official", "unnamed"),
+            extraction("d\x00", "Ana Bell"), extraction("e"), extraction("d")]
+    pairs = [(d.doc_id, d) for d in docs]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        whole = build_graph(docs)
+        for i, j in itertools.combinations_with_replacement(range(len(docs) + 1), 2):
+            parts = [pairs[:i], pairs[i:j], pairs[j:]]
+            names = merge_full_names(full_names(part) for part in parts)
+            graphs = [partial_graph(part, names) for part in parts]
+            merged = finish_graph(merge_graphs([merge_graphs(graphs[:2]), merge_graphs(graphs[2:])]))
+            assert nx.utils.graphs_equal(merged, whole) and merged.nodes(data=True) == whole.nodes(data=True)
+            assert list(merged.edges(keys=True)) == list(whole.edges(keys=True))
