@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
+from networkx.readwrite.graphml import GraphMLWriter
 
 from claimx.errors import bad_record
 from claimx.graph import SEPARATOR, UniqueNames
@@ -30,6 +32,9 @@ from claimx.text import SURROGATES, XML_ILLEGAL, without_surrogates
 
 # Characters XML 1.0 forbids (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF).
 _SCALARS = (bool, int, float, str)
+# Attribute names GEXF (as networkx writes it) takes for itself: ids, time, hierarchy, drawing, direction.
+_GEXF_OWN = {"node": frozenset({"id", "pid", "start", "end", "spells", "slices", "parents", "viz"}),
+             "edge": frozenset({"id", "type", "start", "end", "spells", "slices", "viz"})}
 CLAIM_FIELDS = ("doc", "id", "kind", "act", "speaker", "speaker_mention", "content", "start", "end", "cue",
                 "confidence", "targets")
 
@@ -75,13 +80,16 @@ def json_text(data: Any, **options: Any) -> str:
 
 
 def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
-    """GraphML for Gephi, Cytoscape and yEd."""
-    return write_text(path, lambda out: out.write(_xml(graph, nx.generate_graphml)))
+    """GraphML for Gephi, Cytoscape and yEd. Node ids are the node names, edge ids
+    `<source>-><target>:<key>` (`<source>-><target>` in a simple graph), all distinct."""
+    return write_text(path, lambda out: out.write(_graphml(graph)))
 
 
 def write_gexf(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
-    """GEXF for Gephi."""
-    return write_text(path, lambda out: out.write(_xml(graph, nx.generate_gexf)))
+    """GEXF for Gephi, with the ids GraphML gets. GEXF gives the attributes `start` and `end`
+    (time), an edge's `type` (its direction) and a few more a meaning of their own, so those are
+    written with a trailing underscore (`start_`), and `read_gexf` takes it off."""
+    return write_text(path, lambda out: out.write(_gexf(graph)))
 
 
 def write_json(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
@@ -203,28 +211,63 @@ def _edge_ids(graph: nx.Graph, clean: Callable[[str], str] = str) -> dict[tuple,
     return {(u, v): names.take(f"{u}->{v}") for u, v in graph.edges()}
 
 
-def _xml(graph: nx.Graph, generate: Callable[[nx.Graph], Iterable[str]]) -> str:
-    return "\n".join(generate(_exportable(graph)))
+def _graphml(graph: nx.Graph) -> str:
+    writer = GraphMLWriter()
+    writer.add_graph_element(_exportable(graph))
+    return _keep_cr(str(writer))
 
 
-def _exportable(graph: nx.Graph) -> nx.Graph:
-    """A copy of `graph` that XML can carry: scalar, typed-consistently, legal characters only."""
-    out = graph.__class__()
-    out.graph.update(_attributes(graph.graph))
-    for node, attrs in graph.nodes(data=True):
-        out.add_node(_xml_text(str(node)), **_attributes(attrs))
-    if graph.is_multigraph():
-        for u, v, key, attrs in graph.edges(keys=True, data=True):
-            # a multigraph's keys repeat across node pairs ("said"), but XML edge ids must be
-            # unique in the file: Gephi keeps one edge per id
-            u, v = _xml_text(str(u)), _xml_text(str(v))
-            out.add_edge(u, v, key=f"{u}->{v}:{_xml_text(str(key))}", **_attributes(attrs))
+def _gexf(graph: nx.Graph) -> str:
+    writer = GEXFWriter()
+    writer.add_graph(_exportable(graph, gexf=True))
+    return _keep_cr(str(writer))
+
+
+def _keep_cr(xml: str) -> str:
+    """The serialised XML with each carriage return written `&#13;`: a parser reads a literal CR
+    as LF, so a claim's text would no longer fit its offsets. ElementTree already writes CR as
+    `&#13;` in attribute values and never puts one in markup, so every literal CR left is text
+    content, where a character reference means the same character."""
+    return xml.replace("\r", "&#13;") + "\n"
+
+
+def _exportable(graph: nx.Graph, *, gexf: bool = False) -> nx.Graph:
+    """A copy of `graph` that XML can carry: scalar, typed-consistently, legal characters only,
+    each node and edge with its own id. For GraphML the copy is a multigraph keyed by edge id (a
+    GraphML edge's id is its key); for GEXF the id is the edge's `id`, and GEXF's own attribute
+    names are renamed."""
+    named = _relabelled(graph, _xml_text)
+    edge_ids = _edge_ids(named, _xml_text)
+    own = _GEXF_OWN if gexf else {"node": frozenset(), "edge": frozenset()}
+    if gexf:
+        out = named.__class__()
     else:
-        for u, v, attrs in graph.edges(data=True):
-            out.add_edge(_xml_text(str(u)), _xml_text(str(v)), **_attributes(attrs))
+        out = nx.MultiDiGraph() if graph.is_directed() else nx.MultiGraph()
+    out.graph.update(_attributes(named.graph))
+    for node, attrs in named.nodes(data=True):
+        out.add_node(node, **_renamed(_attributes(attrs), own["node"]))
+    edges = named.edges(keys=True, data=True) if named.is_multigraph() else named.edges(data=True)
+    for u, v, *key, attrs in edges:
+        edge_id = edge_ids[(u, v, *key)]
+        attrs = _renamed(_attributes(attrs), own["edge"])
+        if not gexf:
+            out.add_edge(u, v, key=edge_id, **attrs)
+        elif key:
+            out.add_edge(u, v, key=key[0] if isinstance(key[0], int) else _xml_text(str(key[0])), **attrs, id=edge_id)
+        else:
+            out.add_edge(u, v, **attrs, id=edge_id)
     _unify_types(out.nodes(data=True))
     _unify_types(out.edges(data=True))
     return out
+
+
+def _renamed(attrs: dict[str, Any], own: frozenset[str]) -> dict[str, Any]:
+    return {f"{key}_" if key in own else key: value for key, value in attrs.items()}
+
+
+def _restore_names(attrs: dict[str, Any], own: frozenset[str]) -> None:
+    for key in [key for key in attrs if key.endswith("_") and key[:-1] in own]:
+        attrs[key[:-1]] = attrs.pop(key)
 
 
 def _attributes(attrs: dict) -> dict[str, Any]:
@@ -268,7 +311,16 @@ def read_graphml(path: str | os.PathLike) -> nx.MultiDiGraph:
 
 
 def read_gexf(path: str | os.PathLike) -> nx.Graph:
-    return nx.read_gexf(path)
+    """A GEXF file as networkx reads it, with the names `write_gexf` gave GEXF's own attributes
+    restored, and no node `label` where it only repeats the node's id."""
+    graph = nx.read_gexf(path)
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("label") == node:
+            del attrs["label"]
+        _restore_names(attrs, _GEXF_OWN["node"])
+    for *_, attrs in graph.edges(data=True):
+        _restore_names(attrs, _GEXF_OWN["edge"])
+    return graph
 
 
 def read_json(path: str | os.PathLike) -> nx.Graph:

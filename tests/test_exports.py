@@ -73,8 +73,37 @@ def test_exports_cyjs_gives_every_element_its_own_id(tmp_path):
 def test_exports_xml_drops_only_what_xml_forbids(tmp_path, write, read, name):
     path = write(build_graph([extraction()]), tmp_path / name)
     text = next(d["text"] for _, d in read(path).nodes(data=True) if d.get("type") == "claim")
-    # controls and the lone surrogate go; an XML parser may read CRLF as LF
-    assert text.replace("\r\n", "\n") == "ctl sur <xml>&amp; ]]> \"q\" 'a' emoji 🧨 crlf\n end"
+    # controls and the lone surrogate go; CR stays (written &#13;, which no parser turns into LF)
+    assert text == "ctl sur <xml>&amp; ]]> \"q\" 'a' emoji 🧨 crlf\r\n end"
+
+
+def test_exports_gexf_keeps_claimx_attributes_apart_from_gexf_own(tmp_path):
+    graph = build_graph([extraction()])
+    text = exports.write_gexf(graph, tmp_path / "g.gexf").read_text(encoding="utf-8")
+    assert 'mode="static"' in text and 'title="start_"' in text and 'title="type_"' in text
+    back = exports.read_gexf(tmp_path / "g.gexf")
+    claim = next(n for n, d in graph.nodes(data=True) if d["type"] == "claim")
+    assert {k: back.nodes[claim][k] for k in ("start", "end", "type")} == {"start": 0, "end": len(HOSTILE), "type": "claim"}
+    assert "label" not in back.nodes[claim]
+    assert sorted(d["type"] for *_, d in back.edges(data=True)) == ["about", "said"]
+
+
+@pytest.mark.parametrize("write, read, name", GRAPH_FORMATS[:2] + GRAPH_FORMATS[3:], ids=["graphml", "gexf", "cyjs"])
+def test_exports_names_one_id_in_the_file_are_numbered_apart(tmp_path, write, read, name):
+    graph = nx.MultiDiGraph()
+    graph.add_edge("n\x00", "n")
+    graph.add_edge(1, "1")
+    with pytest.warns(UserWarning, match="numbered apart"):
+        back = read(write(graph, tmp_path / name))
+    assert back.number_of_nodes() == 4 and back.number_of_edges() == 2
+
+
+def test_exports_ids_are_the_same_on_every_run(tmp_path):
+    docs = [extraction(doc_id="a"), extraction(text="Plain “quoted” text.", doc_id="a")]
+    with pytest.warns(UserWarning):
+        first, second = build_graph(docs), build_graph(docs)
+    for write, name in [(exports.write_graphml, "g.graphml"), (exports.write_cyjs, "g.cyjs"), (exports.write_json, "g.json")]:
+        assert write(first, tmp_path / f"1{name}").read_bytes() == write(second, tmp_path / f"2{name}").read_bytes()
 
 
 def test_exports_graphml_flattens_lists_drops_none_and_unifies_types(tmp_path):
