@@ -35,6 +35,10 @@ _SCALARS = (bool, int, float, str)
 # Attribute names GEXF (as networkx writes it) takes for itself: ids, time, hierarchy, drawing, direction.
 _GEXF_OWN = {"node": frozenset({"id", "pid", "start", "end", "spells", "slices", "parents", "viz"}),
              "edge": frozenset({"id", "type", "start", "end", "spells", "slices", "viz"})}
+# A cell a spreadsheet runs as a formula, behind any quotes already there: quoting one more is
+# reversible, since a cell so quoted always starts with a quote and then this.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_INERT = re.compile(r"^'(?='*[=+\-@\t\r])")  # the quote write_claims_csv put in front
 CLAIM_FIELDS = ("doc", "id", "kind", "act", "speaker", "speaker_mention", "content", "start", "end", "cue",
                 "confidence", "targets")
 
@@ -141,13 +145,16 @@ def write_claims_jsonl(extractions: Iterable[Extraction], path: str | os.PathLik
 
 def write_claims_csv(extractions: Iterable[Extraction], path: str | os.PathLike) -> Path | None:
     """One CSV row per claim, flat: see `claim_rows`. CSV has no escapes, so a lone surrogate
-    becomes U+FFFD; CRLF and quotes inside cells are quoted as CSV does."""
+    becomes U+FFFD; CRLF and quotes inside cells are quoted as CSV does. A text cell that a
+    spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, tab or CR, after
+    any single quotes) gets a single quote in front, as OWASP advises against CSV injection;
+    `read_claims_csv` takes it off. Numbers (start, end, confidence) stay numbers."""
 
     def write(out: IO[str]) -> None:
         writer = csv.DictWriter(out, fieldnames=CLAIM_FIELDS)
         writer.writeheader()
         for row in claim_rows(extractions):
-            writer.writerow({k: without_surrogates(v) if isinstance(v, str) else v for k, v in row.items()})
+            writer.writerow({k: _inert(without_surrogates(v)) if isinstance(v, str) else v for k, v in row.items()})
 
     return write_text(path, write)
 
@@ -283,6 +290,10 @@ def _attributes(attrs: dict) -> dict[str, Any]:
     return flat
 
 
+def _inert(cell: str) -> str:
+    return f"'{cell}" if _FORMULA.match(cell) else cell
+
+
 def _xml_text(value: str) -> str:
     return XML_ILLEGAL.sub("", value)
 
@@ -357,8 +368,11 @@ def read_claims_jsonl(path: str | os.PathLike) -> Iterator[dict[str, Any]]:
 
 
 def read_claims_csv(path: str | os.PathLike) -> list[dict[str, str]]:
+    """The rows of a `write_claims_csv` file, every cell a string, with the quote that kept a
+    formula-like cell inert taken off again: the text as claimx wrote it."""
     with open(path, encoding="utf-8", newline="") as stream:
-        return list(csv.DictReader(stream))
+        return [{k: _INERT.sub("", v, count=1) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(stream)]
 
 
 def _json_lines(path: str | os.PathLike) -> Iterator[tuple[int, dict[str, Any]]]:

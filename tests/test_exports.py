@@ -145,6 +145,24 @@ def test_exports_claim_rows_as_jsonl_and_csv(tmp_path):
     assert list(table[0]) == list(exports.CLAIM_FIELDS)
 
 
+FORMULAS = ["=HYPERLINK(\"http://x.test\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=already", "''+two"]
+
+
+def test_exports_csv_cells_a_spreadsheet_would_run_are_quoted(tmp_path):
+    docs = [extraction(text=text, speaker=text, doc_id=text) for text in FORMULAS]
+    docs.append(extraction(text="it's 'fine'", speaker="Ana", doc_id="-"))
+    path = exports.write_claims_csv(docs, tmp_path / "c.csv")
+    with open(path, encoding="utf-8", newline="") as stream:
+        raw = list(csv.DictReader(stream))
+    for row, text in zip(raw, FORMULAS):
+        assert row["content"] == row["speaker"] == row["doc"] == "'" + text  # a spreadsheet shows it as text
+        assert (row["start"], row["end"], row["confidence"]) == ("0", str(len(text)), "1.0")  # numbers stay numbers
+    assert (raw[-1]["content"], raw[-1]["doc"]) == ("it's 'fine'", "'-")
+    table = exports.read_claims_csv(path)
+    assert [r["content"] for r in table] == [*FORMULAS, "it's 'fine'"]  # the reader takes the quote off
+    assert [r["doc"] for r in table][-1] == "-"
+
+
 def test_exports_dash_writes_to_stdout(capsys):
     exports.write_claims_jsonl([extraction(text="plain", speaker="Ana")], "-")
     assert json.loads(capsys.readouterr().out)["speaker"] == "Ana"
