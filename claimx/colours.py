@@ -7,7 +7,7 @@ all of them to lie far apart (CIELAB distance at least 10) for normal vision and
 protanopia, deuteranopia and tritanopia (Machado et al. 2009, full severity); the two closest,
 blue and purple, went to a common act and a rare one.
 `ACT_COLOURS` draws lines and badges; `ACT_TINTS` are the same hues mixed with white, light
-enough to read text on, and so closer (distance at least 4): the act's name is always printed
+enough to read text on, and so closer (distance at least 3.5): the act's name is always printed
 beside its colour, or shown when the pointer rests on it.
 """
 
