@@ -3,8 +3,9 @@
 Graphs: GraphML (Gephi, Cytoscape, yEd), GEXF (Gephi), Cytoscape.js JSON and node-link JSON. Claims: JSONL (one
 document per line) and flat rows as JSONL or CSV. Every writer takes a path or "-" for standard
 output, writes atomically (a temporary file, then `os.replace`), and never changes the caller's
-graph. XML formats get scalar attributes only, no None, one type per attribute, and no
-character XML forbids; JSON keeps even lone surrogates, as escapes.
+graph. Every node and edge of a graph file has its own id, the same on every run. XML formats
+get scalar attributes only, no None, one type per attribute, and no character XML forbids,
+but keep carriage returns; JSON keeps even lone surrogates, as escapes.
 """
 
 from __future__ import annotations
@@ -86,14 +87,16 @@ def json_text(data: Any, **options: Any) -> str:
 def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
     """GraphML for Gephi, Cytoscape and yEd. Node ids are the node names, edge ids
     `<source>-><target>:<key>` (`<source>-><target>` in a simple graph), all distinct."""
-    return write_text(path, lambda out: out.write(_graphml(graph)))
+    xml = _graphml(graph)
+    return write_text(path, lambda out: out.write(xml))
 
 
 def write_gexf(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
     """GEXF for Gephi, with the ids GraphML gets. GEXF gives the attributes `start` and `end`
     (time), an edge's `type` (its direction) and a few more a meaning of their own, so those are
     written with a trailing underscore (`start_`), and `read_gexf` takes it off."""
-    return write_text(path, lambda out: out.write(_gexf(graph)))
+    xml = _gexf(graph)
+    return write_text(path, lambda out: out.write(xml))
 
 
 def write_json(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
@@ -107,7 +110,7 @@ def write_cyjs(graph: nx.Graph, path: str | os.PathLike) -> Path | None:
     Every node and edge has its own `data.id` (Cytoscape.js requires one and shares one namespace
     between nodes and edges): a node's is its name, an edge's `<source>-><target>:<key>` as in
     GraphML; edges name their ends by those ids, and graph attributes are one object."""
-    named = _relabelled(graph)
+    named = _relabelled(graph, stacklevel=3)
     edges = _edge_ids(named)
     data = nx.cytoscape_data(named)
     data["data"] = dict(graph.graph)
@@ -181,7 +184,7 @@ def claim_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
             }
 
 
-def _relabelled(graph: nx.Graph, clean: Callable[[str], str] = str) -> nx.Graph:
+def _relabelled(graph: nx.Graph, clean: Callable[[str], str] = str, *, stacklevel: int) -> nx.Graph:
     """A copy of `graph` whose nodes are their ids: each node's name as `clean` gives it, a repeat
     numbered `#2`, `#3` … and warned of, since a reader keeps one node per id. Attributes are
     shared with `graph`, to be copied before any change."""
@@ -195,7 +198,7 @@ def _relabelled(graph: nx.Graph, clean: Callable[[str], str] = str) -> nx.Graph:
             renamed.append(f"{node!r} → {ids[node]!r}")
     if renamed:
         warnings.warn(f"claimx: nodes that would share an id in the file are numbered apart: {', '.join(renamed)}",
-                      stacklevel=3)
+                      stacklevel=stacklevel)
     out = graph.__class__()
     out.graph.update(graph.graph)
     out.add_nodes_from((ids[node], attrs) for node, attrs in graph.nodes(data=True))
@@ -240,29 +243,29 @@ def _keep_cr(xml: str) -> str:
 
 def _exportable(graph: nx.Graph, *, gexf: bool = False) -> nx.Graph:
     """A copy of `graph` that XML can carry: scalar, typed-consistently, legal characters only,
-    each node and edge with its own id. For GraphML the copy is a multigraph keyed by edge id (a
-    GraphML edge's id is its key); for GEXF the id is the edge's `id`, and GEXF's own attribute
+    each node and edge with its own id. A GraphML edge's id is its key in a multigraph, so the
+    copy is one, keyed by edge id; a GEXF edge's id is its `id`, and the copy is a multigraph
+    (which adds a `networkx_key` column) only if it has parallel edges. GEXF's own attribute
     names are renamed."""
-    named = _relabelled(graph, _xml_text)
+    named = _relabelled(graph, _xml_text, stacklevel=5)  # the caller of write_graphml or write_gexf
     edge_ids = _edge_ids(named, _xml_text)
-    own = _GEXF_OWN if gexf else {"node": frozenset(), "edge": frozenset()}
-    if gexf:
-        out = named.__class__()
+    parallel = named.is_multigraph() and len(set(named.edges())) < named.number_of_edges()
+    if gexf and not parallel:
+        out = nx.DiGraph() if graph.is_directed() else nx.Graph()
     else:
         out = nx.MultiDiGraph() if graph.is_directed() else nx.MultiGraph()
+    own = _GEXF_OWN if gexf else {"node": frozenset(), "edge": frozenset()}
     out.graph.update(_attributes(named.graph))
     for node, attrs in named.nodes(data=True):
         out.add_node(node, **_renamed(_attributes(attrs), own["node"]))
     edges = named.edges(keys=True, data=True) if named.is_multigraph() else named.edges(data=True)
     for u, v, *key, attrs in edges:
         edge_id = edge_ids[(u, v, *key)]
-        attrs = _renamed(_attributes(attrs), own["edge"])
-        if not gexf:
+        attrs = _renamed(_attributes(attrs), own["edge"]) | ({"id": edge_id} if gexf else {})
+        if out.is_multigraph():
             out.add_edge(u, v, key=edge_id, **attrs)
-        elif key:
-            out.add_edge(u, v, key=key[0] if isinstance(key[0], int) else _xml_text(str(key[0])), **attrs, id=edge_id)
         else:
-            out.add_edge(u, v, **attrs, id=edge_id)
+            out.add_edge(u, v, **attrs)
     _unify_types(out.nodes(data=True))
     _unify_types(out.edges(data=True))
     return out

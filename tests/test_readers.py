@@ -199,6 +199,17 @@ def test_readers_cr_anywhere_never_breaks_the_markup(tmp_path):
     assert gexf.nodes["a\rb"]["odd\rkey"] == "v\r1" and gexf.nodes["c"]["text"] == "x\r\ny"
 
 
+def test_readers_a_simple_graph_gets_edge_ids_too(tmp_path, graph):
+    summary = claimx.actor_summary(graph)  # a weighted DiGraph
+    assert summary.number_of_edges() > 0
+    for write in (exports.write_graphml, exports.write_gexf):
+        assert_distinct_ids(write(summary, tmp_path / f"s.{write.__name__}"))
+    second = igraph.Graph.Read_GraphML(str(tmp_path / "s.write_graphml"))
+    reading = nx.read_graphml(tmp_path / "s.write_graphml", force_multigraph=True)
+    assert sorted(second.es["weight"]) == sorted(d["weight"] for *_, d in reading.edges(data=True))
+    assert sorted((second.vs[e.source]["id"], second.vs[e.target]["id"]) for e in second.es) == sorted(summary.edges())
+
+
 def test_readers_the_seed_articles_through_every_graph_format(tmp_path, nlp):
     """Acceptance: the seed corpus, through the library, read back by a second reader."""
     seeds = sorted(SEEDS.glob("*.txt"))
