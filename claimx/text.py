@@ -12,7 +12,10 @@ from claimx.lexicon import name_particles
 # breaks confuse the tokenizer. Each is replaced by one character, so offsets are unchanged.
 SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PARAGRAPH_SEPARATOR = re.compile("[\u2028\u2029\x85]")
+# Line breaks spaCy's tokenizer and claimx's paragraph rules do not see as such: Unicode's line
+# and paragraph separators, NEL, and a carriage return not followed by a line feed (old Mac
+# files and some feeds end lines with CR alone).
+_PARAGRAPH_SEPARATOR = re.compile("[\u2028\u2029\x85]|\r(?!\n)")
 # What XML 1.0 cannot carry: C0 controls other than tab and line breaks, surrogates, U+FFFE/FFFF.
 XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

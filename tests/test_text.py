@@ -26,3 +26,13 @@ def test_text_chunks_cover_the_text_exactly(text, limit):
     assert "".join(p for _, p in pieces) == text
     assert all(0 < len(p) <= limit for _, p in pieces) or text == ""
     assert [offset for offset, _ in pieces] == [sum(len(p) for _, p in pieces[:k]) for k in range(len(pieces))]
+
+
+def test_text_a_lone_carriage_return_is_a_line_break():
+    assert clean("Ana\rRuiz\r\nTom\r") == "Ana\nRuiz\r\nTom\n"
+
+
+def test_text_cr_only_paragraphs_do_not_run_together(nlp):
+    text = "Harbour chief quits\rTom Hale said the board had failed the town.\r\rIt was over."
+    starts = [sent.start_char for sent in nlp(clean(text)).sents]
+    assert text.index("Tom") in starts and text.index("It was") in starts
