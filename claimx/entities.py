@@ -147,7 +147,7 @@ class Resolver:
                 cleaned[ent.start] = words
             elif kind != "person" and looks_like_person(ent):
                 kind = "person"  # "Karin Holm" labelled an organisation
-                cleaned[ent.start] = [t.text for t in ent]
+                cleaned[ent.start] = name_words(ent)
             if kind == "person":
                 words = cleaned.get(ent.start)
                 if not words:

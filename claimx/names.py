@@ -218,6 +218,12 @@ def is_title(tok: Token) -> bool:
     return entry is not None and entry.title
 
 
+# Stray characters at a name word's edges: hyphens and stops the tokenizer left on, and U+FFFD,
+# which stands in for a lone surrogate (text.clean) and so belongs to no name.
+REPLACEMENT = "\ufffd"
+_STRAY = "-.," + REPLACEMENT
+
+
 def name_words(ent: Span) -> list[str]:
     """A person's name as written, word by word ("al-Hadi" is one word), without titles,
     possessive endings or punctuation between words."""
@@ -232,7 +238,7 @@ def name_words(ent: Span) -> list[str]:
     words = [g for g in ([t for t in group] for group in groups) if not all(t.is_punct for t in g)]
     while len(words) > 1 and len(words[0]) == 1 and (words[0][0].lower_ in DETERMINERS or is_title(words[0][0])):
         words = words[1:]
-    return ["".join(t.text for t in word).strip("-.,") or word[0].text for word in words]
+    return ["".join(t.text for t in word).strip(_STRAY) or word[0].text for word in words]
 
 
 def strip_determiner(span: Span) -> str:
@@ -243,7 +249,7 @@ def strip_determiner(span: Span) -> str:
         tokens = tokens[:-1]
     if not tokens:
         return ""
-    return span.doc[tokens[0].i : tokens[-1].i + 1].text
+    return " ".join(span.doc[tokens[0].i : tokens[-1].i + 1].text.replace(REPLACEMENT, " ").split())
 
 
 def phrases(words: list[str], longest: int = 4) -> list[str]:

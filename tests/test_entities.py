@@ -364,3 +364,11 @@ def test_entities_a_dateline_run_into_a_name_is_cut_off(nlp):
 def test_entities_a_second_relative_pronoun_is_its_antecedent(extract):
     text = "The Farmers League, which was founded in 1990 and which said the tax was unfair, won the vote."
     assert speaker_of(extract(text), "the tax").name == "Farmers League"
+
+
+def test_entities_a_lone_surrogate_beside_a_name_stays_out_of_it(extract):
+    result = extract("Ann Lee\ud800 said the plan was sound. “No,” said Tom Hale\ud800\ud800. "
+                     "The Northern Farmers Union\ud800 said prices fell.")
+    names = {entity.name for entity in result.entities}
+    assert {"Ann Lee", "Tom Hale", "Northern Farmers Union"} <= names
+    assert not any("\ufffd" in name or "\ud800" in name for name in names)
