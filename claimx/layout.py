@@ -23,18 +23,26 @@ from claimx.text import without_surrogates
 
 CHAR_WIDTH = 0.58  # of the font size: a sans-serif character's mean advance, a little generous
 LINE_HEIGHT = 1.3  # of the font size: the height of a label's box
-MAX_LABEL = 28  # characters; a longer name is shortened with "…"
-SEED = 12  # of the force-directed start
+MAX_LABEL = 36  # characters; a longer name is shortened with "…"
+BOW = 0.22  # an edge's curve: its control point this share of its length off the straight line
+SEEDS = (1, 2, 3, 4, 5, 6)  # of the force-directed starts tried
 GRAVITY = 0.5  # every actor's pull to the centre, against one claim's pull
+EVEN = 1.0  # how far the start moves towards filling a disc evenly (0: not at all, 1: wholly)
+ROOM = 1.0
+EDGE_COST = 4.0  # of an edge through a label, against overlaps, in label heights squared  # more space around an actor with more partners, by the square root of their number
 
 # Which act a pair's edges list first when two acts have as many claims: a specific act
 # (an accusation, a denial) says more than a generic claim or report.
 _GENERIC = ("claim", "report", "other")
 ACT_PRECEDENCE = (*(act for act in ACT_COLOURS if act not in _GENERIC), *_GENERIC)
 
-_SIDES = ("right", "left", "above", "below")
-_ANCHORS = {"right": "start", "left": "end", "above": "middle", "below": "middle"}
-_ROUNDS = 600  # of label choice and nudging, before the fallback arrangement
+# where a label may go, in order of preference; the diagonals for where the four sides are taken
+_SIDES = ("right", "left", "above", "below", "upper right", "lower right", "upper left", "lower left")
+_ANCHORS = ("start", "end", "middle", "middle", "start", "start", "end", "end")
+_ROUNDS = 200  # of label choice and nudging, before a start is given up
+_PATIENCE = 40  # rounds without fewer actors overlapping, before a start is given up
+CROWDED = 0.35  # the share of the canvas circles and labels may cover (see _Canvas.crowded)
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
 @dataclass(frozen=True)
@@ -77,13 +85,14 @@ def actor_layout(graph: nx.MultiDiGraph, *, top: int = 30, width: float = 1000.0
     counts = _pair_counts(summary)
     names = {node: str(summary.nodes[node].get("name", node)) for node in summary}
     shown = _choose(counts, names, top)
+    placed: tuple[PlacedActor, ...] = ()
     while shown:
         placed = _place(shown, counts, names, width, height, font_size)
         if placed is not None:
             break
-        shown = shown[:-1]  # the canvas cannot hold them all: the actor with fewest claims goes
-    else:
-        placed = ()
+        # the canvas cannot hold them all: a tenth fewer (at least one), those with fewest claims
+        shown = _choose(counts, names, len(shown) - max(1, len(shown) // 10))
+    placed = placed or ()
     members = set(shown)
     rank = {node: i for i, node in enumerate(shown)}
     edges = []
@@ -117,6 +126,38 @@ def short_label(name: str, limit: int = MAX_LABEL) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
+def edge_curve(source: PlacedActor, target: PlacedActor
+               ) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
+    """An edge as a quadratic Bézier curve (start, control, end), start on the source's rim and
+    end on the target's. It bows to the left of its direction of travel (as seen on screen), so
+    the edges A → B and B → A never lie on one another. The layout keeps labels off these curves."""
+    start, control, end = _curves(np.array([[source.x, source.y]]), np.array([[target.x, target.y]]),
+                                  np.array([source.r]), np.array([target.r]))
+    return tuple(map(float, start[0])), tuple(map(float, control[0])), tuple(map(float, end[0]))
+
+
+def _curves(a: np.ndarray, b: np.ndarray, ra: np.ndarray, rb: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, control and end points of the curves from centres a to centres b, radii ra and rb."""
+    chord = b - a
+    length = np.maximum(np.hypot(chord[:, 0], chord[:, 1]), 1e-9)[:, None]
+    left = np.stack([chord[:, 1], -chord[:, 0]], axis=-1) / length  # y grows downward: (dy, -dx) is left
+    control = (a + b) / 2 + left * BOW * length
+    return _towards(a, control, ra + 1.0), control, _towards(b, control, rb + 1.5)
+
+
+def _towards(points: np.ndarray, aims: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    step = aims - points
+    return points + step / np.maximum(np.hypot(step[:, 0], step[:, 1]), 1e-9)[:, None] * distance[:, None]
+
+
+def _curve_points(a: np.ndarray, b: np.ndarray, ra: np.ndarray, rb: np.ndarray, samples: int = 8) -> np.ndarray:
+    """[curve, point]: points along each curve, start to end."""
+    start, control, end = _curves(a, b, ra, rb)
+    t = np.linspace(0.0, 1.0, samples + 1)[None, :, None]
+    return (1 - t) ** 2 * start[:, None] + 2 * (1 - t) * t * control[:, None] + t ** 2 * end[:, None]
+
+
 def _precedence(act: str) -> tuple[int, str]:
     return (ACT_PRECEDENCE.index(act), "") if act in ACT_PRECEDENCE else (len(ACT_PRECEDENCE), act)
 
@@ -141,22 +182,31 @@ def _pair_counts(summary: nx.DiGraph) -> dict[tuple[str, str], dict[str, int]]:
 def _choose(counts: dict[tuple[str, str], dict[str, int]], names: dict[str, str], top: int) -> list[str]:
     """The actors to show, most claims first (ties by name, then id): the `top` with most claims
     among the actors with a letter in their name, each with a claim to or from another of them."""
-    candidates = {node for pair in counts for node in pair if _RE_LETTER.search(names[node])}
+    candidates = {node for pair in counts for node in pair if has_letter(names[node])}
     while True:
-        total = dict.fromkeys(candidates, 0)
-        for (u, v), acts in counts.items():
-            if u in candidates and v in candidates:
-                total[u] += sum(acts.values())
-                total[v] += sum(acts.values())
-        ranked = sorted(candidates, key=lambda n: (-total[n], names[n].casefold(), n))[:max(top, 0)]
-        chosen = set(ranked)
-        linked = {n for pair in counts if set(pair) <= chosen for n in pair}
+        chosen = set(_ranked(counts, names, candidates)[:max(top, 0)])
+        linked = {node for pair in counts if set(pair) <= chosen for node in pair}
         if linked == chosen:
-            return ranked
+            return _ranked(counts, names, chosen)  # counting only claims among the chosen
         candidates -= chosen - linked  # an actor with no partner among the chosen cannot be shown
 
 
-_RE_LETTER = re.compile(r"[^\W\d_]")
+def _ranked(counts: dict[tuple[str, str], dict[str, int]], names: dict[str, str], members: set[str]) -> list[str]:
+    """The members, most claims to or from other members first, ties by name, then id."""
+    total = dict.fromkeys(members, 0)
+    for (u, v), acts in counts.items():
+        if u in members and v in members:
+            total[u] += sum(acts.values())
+            total[v] += sum(acts.values())
+    return sorted(members, key=lambda node: (-total[node], names[node].casefold(), node))
+
+
+def has_letter(name: str) -> bool:
+    """Whether a name has a letter: one without ("--", "2015") is extraction junk, not an actor."""
+    return _LETTER.search(name) is not None
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _place(shown: list[str], counts: dict[tuple[str, str], dict[str, int]], names: dict[str, str],
@@ -174,39 +224,73 @@ def _place(shown: list[str], counts: dict[tuple[str, str], dict[str, int]], name
             weights[index[u], index[v]] += k
             weights[index[v], index[u]] += k
     labels = [short_label(names[node]) for node in shown]
-    canvas = _Canvas(width, height, font_size, claims, labels)
-    start = _spring(shown, weights)
-    xy = canvas.fit(start)
-    sides = np.zeros(n, dtype=int)
-    for _ in range(_ROUNDS):
-        sides = canvas.choose_sides(xy, sides)
-        pushes = canvas.pushes(xy, sides)
-        if pushes is None:
-            break
-        xy = canvas.clamp(xy + pushes, sides)
-    else:
-        packed = canvas.shelves(start)
+    directed = np.zeros((n, n), dtype=bool)
+    for u, v in counts:
+        if u in index and v in index:
+            directed[index[u], index[v]] = True
+    canvas = _Canvas(width, height, font_size, claims, labels, directed)
+    if canvas.crowded():
+        return None
+    best, failed = None, 0
+    for seed in SEEDS:  # a few starts; the one whose labels fewest edges cross is kept
+        arranged = _arrange(canvas, _spring(shown, weights, seed))
+        if arranged is None:
+            failed += 1
+            if failed == 2 and best is None:
+                break  # a canvas this full will not settle from any start
+        else:
+            xy, sides = arranged
+            crossed = int(canvas.crossings(canvas.boxes(xy, sides), canvas.segments(xy)).sum())
+            if best is None or crossed < best[0]:
+                best = (crossed, xy, sides)
+            if crossed == 0:
+                break
+    if best is None:  # no start settled: rows
+        packed = canvas.shelves(_spring(shown, weights, SEEDS[0]))
         if packed is None:
             return None
-        xy, sides = packed
-    sides = canvas.clear_of_edges(xy, sides, weights > 0)
+        best = (0, packed[0], canvas.clear_of_edges(*packed))
+    _, xy, sides = best
+    boxes = canvas.boxes(xy, sides)
     placed = []
     for i, node in enumerate(shown):
-        side = _SIDES[sides[i]]
-        lx, ly = canvas.anchor(xy[i], i, side)
+        lx, ly = canvas.anchor(boxes[i], int(sides[i]))
         placed.append(PlacedActor(
             id=node, name=names[node], label=labels[i], x=_round(xy[i, 0]), y=_round(xy[i, 1]),
-            r=_round(canvas.r[i]), label_x=_round(lx), label_y=_round(ly), anchor=_ANCHORS[side],
+            r=_round(canvas.r[i]), label_x=_round(lx), label_y=_round(ly), anchor=_ANCHORS[sides[i]],
             claims=int(claims[i]),
         ))
     return tuple(placed)
+
+
+def _arrange(canvas: _Canvas, start: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Positions and label sides without overlaps from a force-directed start, or None if they
+    do not settle: labels choose their sides and actors are nudged apart until nothing overlaps.
+    Then each label takes the free side that fewest edges cross."""
+    xy = canvas.fit(start)
+    sides = np.zeros(len(xy), dtype=int)
+    fewest, since = len(xy) + 1, 0
+    for round_ in range(_ROUNDS):
+        sides = canvas.choose_sides(xy, sides)
+        pushes = canvas.pushes(xy, sides)
+        if pushes is None:
+            return xy, canvas.clear_of_edges(xy, sides)
+        move, involved = pushes
+        fewest, since = (int(involved.sum()), 0) if involved.sum() < fewest else (fewest, since + 1)
+        if since > _PATIENCE:
+            return None
+        moved = canvas.clamp(xy + move, sides)
+        if np.abs(moved - xy).max() < 0.05:  # pushes that cancel out: kick the actors involved
+            moved = canvas.clamp(xy + involved[:, None] * canvas.kicks(round_), sides)
+        xy = moved
+    return None
 
 
 def _round(value: float) -> float:
     return round(float(value), 2)
 
 
-def _spring(shown: list[str], weights: np.ndarray) -> np.ndarray:
+def _spring(shown: list[str], weights: np.ndarray, seed: int) -> np.ndarray:
     """A seeded force-directed start, in the order of `shown`: pairs with more claims pull
     closer, but only with the logarithm of their claims, so a hub does not swallow its partners."""
     n = len(shown)
@@ -218,7 +302,7 @@ def _spring(shown: list[str], weights: np.ndarray) -> np.ndarray:
         graph.add_edge(int(i), int(j), weight=1.0 + math.log(weights[i, j]))
     for i in range(n):  # a weak pull to a centre keeps the pieces of a disconnected graph together
         graph.add_edge(i, n, weight=GRAVITY)
-    pos = nx.spring_layout(graph, weight="weight", seed=SEED, iterations=200, k=1.6 / math.sqrt(n))
+    pos = nx.spring_layout(graph, weight="weight", seed=seed, iterations=200, k=1.6 / math.sqrt(n))
     return np.array([pos[i] for i in range(n)], dtype=float)
 
 
@@ -227,12 +311,16 @@ class _Canvas:
     """The geometry of one layout: circles, label boxes, their overlaps and the canvas's bounds.
     Positions are an (n, 2) array, sides an (n,) array of indices into _SIDES."""
 
-    def __init__(self, width: float, height: float, font_size: float, claims: np.ndarray, labels: list[str]):
+    def __init__(self, width: float, height: float, font_size: float, claims: np.ndarray, labels: list[str],
+                 directed: np.ndarray):
         self.width, self.height = float(width), float(height)
         self.margin = max(4.0, 0.5 * font_size)
         self.gap = 0.3 * font_size  # between a circle and its label
         self.pad = 0.25 * font_size  # kept clear around every label
         self.spacing = 1.2 * font_size  # between two circles: room for an arrow head
+        # around a circle many arrows meet at, room for their heads to be told apart
+        self.room = self.spacing * (1 + ROOM * np.sqrt(np.count_nonzero(directed | directed.T, axis=1)))
+        self.sources, self.targets = np.nonzero(directed)
         r_min, r_max = 0.4 * font_size, max(0.4 * font_size, min(2.0 * font_size, min(width, height) / 20))
         self.r = r_min + (r_max - r_min) * np.sqrt(claims / claims.max())
         self.w = np.array([label_size(label, font_size)[0] for label in labels])
@@ -244,22 +332,27 @@ class _Canvas:
     def every_box(self, xy: np.ndarray) -> np.ndarray:
         """[side, actor] → the actor's label box (left, top, right, bottom) on that side."""
         x, y, r, w, h, g = xy[:, 0], xy[:, 1], self.r, self.w, self.h, self.gap
+        d = r / math.sqrt(2) + g / 2  # a diagonal label's corner, just off the circle
         return np.stack([
             np.stack([x + r + g, y - h / 2, x + r + g + w, y + h / 2], -1),  # right
             np.stack([x - r - g - w, y - h / 2, x - r - g, y + h / 2], -1),  # left
             np.stack([x - w / 2, y - r - g - h, x + w / 2, y - r - g], -1),  # above
             np.stack([x - w / 2, y + r + g, x + w / 2, y + r + g + h], -1),  # below
+            np.stack([x + d, y - d - h, x + d + w, y - d], -1),  # upper right
+            np.stack([x + d, y + d, x + d + w, y + d + h], -1),  # lower right
+            np.stack([x - d - w, y - d - h, x - d, y - d], -1),  # upper left
+            np.stack([x - d - w, y + d, x - d, y + d + h], -1),  # lower left
         ])
 
     def boxes(self, xy: np.ndarray, sides: np.ndarray) -> np.ndarray:
         """Every label's box, each on its actor's side."""
         return self.every_box(xy)[sides, np.arange(len(sides))]
 
-    def anchor(self, point: np.ndarray, i: int, side: str) -> tuple[float, float]:
-        """The label's anchor: where SVG's text-anchor and dominant-baseline="middle" put it."""
-        x, y, r, h, g = float(point[0]), float(point[1]), float(self.r[i]), self.h, self.gap
-        return {"right": (x + r + g, y), "left": (x - r - g, y),
-                "above": (x, y - r - g - h / 2), "below": (x, y + r + g + h / 2)}[side]
+    @staticmethod
+    def anchor(box: np.ndarray, side: int) -> tuple[float, float]:
+        """A label's anchor: where SVG's text-anchor and dominant-baseline="middle" put its box."""
+        x = {"start": box[0], "middle": (box[0] + box[2]) / 2, "end": box[2]}[_ANCHORS[side]]
+        return float(x), float((box[1] + box[3]) / 2)
 
     # --- placement
 
@@ -267,7 +360,8 @@ class _Canvas:
         """The force-directed positions stretched over the canvas, clear of its margins."""
         if len(pos) == 1:
             return np.array([[self.width / 2, self.height / 2]])
-        xy = pos - pos.min(axis=0)
+        xy = _even(pos)
+        xy = xy - xy.min(axis=0)
         span = xy.max(axis=0)
         span[span == 0] = 1.0
         lo = np.array([self.margin + self.r.max() + 0.5 * float(np.median(self.w)),
@@ -287,12 +381,28 @@ class _Canvas:
         dy = np.maximum(m - top, 0) - np.maximum(bottom - (self.height - m), 0)
         return xy + np.stack([dx, dy], axis=1)
 
+    def segments(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """[edge, piece]: the starts and ends of short straight pieces along every edge's curve."""
+        points = _curve_points(xy[self.sources], xy[self.targets], self.r[self.sources], self.r[self.targets])
+        return points[:, :-1], points[:, 1:]
+
+    def crossings(self, boxes: np.ndarray, segments: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """How many edges cross each box: only edges whose bounds meet the box are clipped."""
+        starts, ends = segments
+        lo, hi = np.minimum(starts, ends).min(axis=1), np.maximum(starts, ends).max(axis=1)  # [edge, xy]
+        near = ((lo[None, :, 0] <= boxes[:, None, 2]) & (hi[None, :, 0] >= boxes[:, None, 0])
+                & (lo[None, :, 1] <= boxes[:, None, 3]) & (hi[None, :, 1] >= boxes[:, None, 1]))
+        box, edge = np.nonzero(near)
+        crossed = _crosses(boxes[box][:, None, :], starts[edge], ends[edge]).any(axis=1)
+        return np.bincount(box, weights=crossed, minlength=len(boxes))
+
     def choose_sides(self, xy: np.ndarray, sides: np.ndarray) -> np.ndarray:
         """Each label's side, most claims first: the side whose box overlaps least of the other
-        labels, the other circles and the margins; right, then left, above, below when equal,
+        labels, the other circles, the margins and the edges, in the order of _SIDES when equal,
         and the current side kept unless another does clearly better (no flip-flopping)."""
         sides = sides.copy()
         every = self.every_box(xy)
+        crossed = self.crossings(every.reshape(-1, 4), self.segments(xy)).reshape(every.shape[:2])
         boxes = every[sides, np.arange(len(sides))]
         p, m = self.pad, self.margin
         for i in range(len(sides)):
@@ -301,37 +411,44 @@ class _Canvas:
             theirs = boxes[others]
             ox = np.minimum(mine[:, None, 2], theirs[None, :, 2]) - np.maximum(mine[:, None, 0], theirs[None, :, 0]) + p
             oy = np.minimum(mine[:, None, 3], theirs[None, :, 3]) - np.maximum(mine[:, None, 1], theirs[None, :, 1]) + p
-            labels = np.sum(np.clip(ox, 0, None) * np.clip(oy, 0, None), axis=1)
+            labels = np.sum(np.maximum(ox, 0) * np.maximum(oy, 0), axis=1)
             centres = xy[others]
             nearest = np.clip(centres[None], mine[:, None, :2], mine[:, None, 2:])
             gap = np.hypot(*(centres[None] - nearest).transpose(2, 0, 1))
-            circles = np.sum(np.clip(self.r[others][None] + p - gap, 0, None), axis=1) * 2 * self.h
-            outside = (np.clip(m - mine[:, 0], 0, None) + np.clip(mine[:, 2] - (self.width - m), 0, None)) * self.h \
-                + (np.clip(m - mine[:, 1], 0, None) + np.clip(mine[:, 3] - (self.height - m), 0, None)) * self.w[i]
-            cost = labels + circles + 4 * outside + 0.01 * self.h ** 2 * np.arange(len(_SIDES))
+            circles = np.sum(np.maximum(self.r[others][None] + p - gap, 0), axis=1) * 2 * self.h
+            outside = (np.maximum(m - mine[:, 0], 0) + np.maximum(mine[:, 2] - (self.width - m), 0)) * self.h \
+                + (np.maximum(m - mine[:, 1], 0) + np.maximum(mine[:, 3] - (self.height - m), 0)) * self.w[i]
+            cost = labels + circles + 4 * outside + EDGE_COST * self.h ** 2 * crossed[:, i] + 0.01 * self.h ** 2 * np.arange(len(_SIDES))
             cost[sides[i]] -= 0.05 * self.h ** 2
             sides[i] = int(np.argmin(cost))
             boxes[i] = every[sides[i], i]
         return sides
 
-    def pushes(self, xy: np.ndarray, sides: np.ndarray) -> np.ndarray | None:
-        """How far to move each actor to undo the overlaps, or None when there are none. Two
-        circles part along the line between them, two labels along the axis needing the shorter
-        move, a label and another's circle along the line from the label's nearest point."""
+    def overlap(self, xy: np.ndarray, sides: np.ndarray) -> bool:
+        """Whether any label overlaps another label or another actor's circle, or two circles
+        are too close."""
+        return self.pushes(xy, sides) is not None
+
+    def pushes(self, xy: np.ndarray, sides: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """How far to move each actor to undo the overlaps, and which actors overlap; None when
+        none do. Two circles part along the line between them, two labels along the axis
+        needing the shorter move, a label and another's circle along the line from the label's
+        nearest point."""
         n = len(xy)
         if n < 2:
             return None
         boxes = self.boxes(xy, sides)
         others, p = self.others, self.pad
         move = np.zeros_like(xy)
-        found = False
+        involved = np.zeros(n, dtype=bool)
         # two circles closer than their radii and the spacing
         d = xy[None, :, :] - xy[:, None, :]  # [i, j]: from i to j
         dist = np.hypot(d[..., 0], d[..., 1])
-        need = np.where(others, self.r[:, None] + self.r[None, :] + self.spacing - dist, 0.0)
+        need = np.where(others, self.r[:, None] + self.r[None, :] + (self.room[:, None] + self.room[None, :]) / 2
+                        - dist, 0.0)
         hit = need > 0
         if hit.any():
-            found = True
+            involved |= hit.any(axis=1)
             unit = np.where(dist[..., None] > 1e-9, d / np.maximum(dist, 1e-9)[..., None], _tie_directions(n))
             move -= np.sum(unit * ((need + 0.5) * hit)[..., None], axis=1) / 2
         # two labels, with the pad between them
@@ -339,7 +456,7 @@ class _Canvas:
         oy = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1], boxes[None, :, 1]) + p
         hit = others & (ox > 0) & (oy > 0)
         if hit.any():
-            found = True
+            involved |= hit.any(axis=1)
             later = np.triu(others)  # for boxes with one centre: the later actor goes right or down
             cx, cy = boxes[:, 0] + boxes[:, 2], boxes[:, 1] + boxes[:, 3]
             sx = np.where(cx[None, :] == cx[:, None], np.where(later, 1.0, -1.0), np.sign(cx[None, :] - cx[:, None]))
@@ -354,7 +471,7 @@ class _Canvas:
         radius = self.r[None, :] + p
         hit = others & (gap < radius)
         if hit.any():
-            found = True
+            involved |= hit.any(axis=0) | hit.any(axis=1)
             inside = gap <= 1e-9  # a centre inside the box leaves by the box's nearest side
             outs = np.stack([xy[None, :, 0] - boxes[:, None, 0], boxes[:, None, 2] - xy[None, :, 0],
                              xy[None, :, 1] - boxes[:, None, 1], boxes[:, None, 3] - xy[None, :, 1]], -1)
@@ -364,46 +481,93 @@ class _Canvas:
             push = unit * (depth * hit)[..., None]  # how far j moves away from i's label
             move += np.sum(push, axis=0) / 2
             move -= np.sum(push, axis=1) / 2
-        return move * 0.6 if found else None
+        return (move * 0.6, involved) if involved.any() else None
+
+    def kicks(self, round_: int) -> np.ndarray:
+        """A fixed step for each actor, a label's height long, its direction turning with the
+        actor and the round, to break a deadlock of pushes that cancel out."""
+        angle = (np.arange(len(self.r)) + round_) * _GOLDEN_ANGLE
+        return np.stack([np.cos(angle), np.sin(angle)], axis=-1) * self.h
+
+    def crowded(self) -> bool:
+        """Whether the circles and labels, each with its pad, would cover more than CROWDED of
+        the canvas: too many to settle without overlaps, and more than a reader takes in."""
+        covered = (2 * self.r + self.gap + self.w + self.pad) * (np.maximum(2 * self.r, self.h) + self.pad)
+        usable = max(self.width - 2 * self.margin, 0.0) * max(self.height - 2 * self.margin, 0.0)
+        return float(covered.sum()) > CROWDED * usable
 
     def shelves(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """The fallback when nudging does not settle: actors in rows, labels to the right, in the
-        order of their force-directed positions; None when the rows do not fit the canvas."""
+        order of their force-directed positions, with only the plain spacing between circles
+        (the canvas keeps to it from then on); None when the rows do not fit the canvas."""
         n = len(pos)
-        unit_w = 2 * self.r + self.gap + self.w + self.pad + self.spacing
-        unit_h = float(max(2 * self.r.max(), self.h)) + max(self.pad, self.spacing)
+        self.room = np.full(n, self.spacing)
+        widths = 2 * self.r + self.gap + self.w + self.pad + self.spacing
+        row = max(2 * float(self.r.max()) + self.spacing, self.h + self.pad)
         m = self.margin
         xy = np.zeros((n, 2))
         left, top = m, m
         for i in sorted(range(n), key=lambda i: (pos[i, 1], pos[i, 0])):
-            if left > m and left + unit_w[i] - self.spacing > self.width - m:
-                left, top = m, top + unit_h
-            xy[i] = [left + self.r[i], top + unit_h / 2]
-            left += unit_w[i]
+            if left > m and left + widths[i] - self.spacing > self.width - m:
+                left, top = m, top + row
+            xy[i] = [left + self.r[i], top + row / 2]
+            left += widths[i]
         sides = np.zeros(n, dtype=int)
-        if self.pushes(xy, sides) is not None or not np.allclose(self.clamp(xy, sides), xy):
+        if self.overlap(xy, sides) or not np.allclose(self.clamp(xy, sides), xy):
             return None
         return xy, sides
 
-    def clear_of_edges(self, xy: np.ndarray, sides: np.ndarray, linked: np.ndarray) -> np.ndarray:
-        """Each label moved to the side crossed by fewest edges (straight lines between centres,
-        here), where it can go without any overlap and inside the margins."""
+    def clear_of_edges(self, xy: np.ndarray, sides: np.ndarray) -> np.ndarray:
+        """Each label moved to the side crossed by fewest edges, where it can go without any
+        overlap and inside the margins."""
         sides = sides.copy()
-        pairs = [(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(linked | linked.T)))]
         every = self.every_box(xy)
+        crossed = self.crossings(every.reshape(-1, 4), self.segments(xy)).reshape(every.shape[:2])
         for i in range(len(sides)):
+            boxes = every[sides, np.arange(len(sides))]
             best, best_cost = int(sides[i]), math.inf
             for s in range(len(_SIDES)):
-                trial = sides.copy()
-                trial[i] = s
-                if s != sides[i] and (self.pushes(xy, trial) is not None or
-                                      not np.allclose(self.clamp(xy, trial), xy)):
+                if s != sides[i] and not self.label_fits(i, every[s, i], xy, boxes):
                     continue
-                cost = 4 * sum(_crosses(every[s, i], xy[a], xy[b]) for a, b in pairs) + 0.01 * s
+                cost = crossed[s, i] + 0.01 * s
                 if cost < best_cost - 1e-9:
                     best, best_cost = s, cost
             sides[i] = best
         return sides
+
+    def label_fits(self, i: int, box: np.ndarray, xy: np.ndarray, boxes: np.ndarray) -> bool:
+        """Whether actor i's label could take this box: inside the margins, clear of the other
+        labels and circles by the pad (what `pushes` asks of it)."""
+        m, p, others = self.margin, self.pad, self.others[i]
+        if box[0] < m or box[1] < m or box[2] > self.width - m or box[3] > self.height - m:
+            return False
+        theirs = boxes[others]
+        ox = np.minimum(box[2], theirs[:, 2]) - np.maximum(box[0], theirs[:, 0]) + p
+        oy = np.minimum(box[3], theirs[:, 3]) - np.maximum(box[1], theirs[:, 1]) + p
+        if ((ox > 0) & (oy > 0)).any():
+            return False
+        return bool((_distance_to_box(xy[others], box) >= self.r[others] + p).all())
+
+
+def _distance_to_box(points: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """How far each point is from the box (0 inside it)."""
+    nearest = np.clip(points, box[:2], box[2:])
+    return np.hypot(points[:, 0] - nearest[:, 0], points[:, 1] - nearest[:, 1])
+
+
+def _even(pos: np.ndarray) -> np.ndarray:
+    """The positions moved along their rays from the centre so that they fill a disc evenly:
+    the k-th nearest of n at radius sqrt((k + 1/2) / n). A force-directed layout packs a hub and
+    its partners tight and leaves the edges empty; this keeps its directions, not its crowding."""
+    n = len(pos)
+    centre = pos.mean(axis=0)
+    away = pos - centre
+    dist = np.hypot(away[:, 0], away[:, 1])
+    radius = np.empty(n)
+    radius[np.argsort(dist, kind="stable")] = np.sqrt((np.arange(n) + 0.5) / n)
+    radius = EVEN * radius + (1 - EVEN) * dist / max(float(dist.max()), 1e-9)
+    unit = np.where(dist[:, None] > 1e-9, away / np.maximum(dist, 1e-9)[:, None], [1.0, 0.0])
+    return unit * radius[:, None]
 
 
 def _tie_directions(n: int) -> np.ndarray:
@@ -414,20 +578,16 @@ def _tie_directions(n: int) -> np.ndarray:
     return np.stack([np.cos(angle), np.sin(angle)], axis=-1)
 
 
-def _crosses(box: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether the segment a–b passes through the box (Liang–Barsky clipping)."""
-    t0, t1 = 0.0, 1.0
+def _crosses(box: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each segment a–b (arrays of points) passes through the box (Liang–Barsky clipping)."""
     d = b - a
-    for p, q in ((-d[0], a[0] - box[0]), (d[0], box[2] - a[0]), (-d[1], a[1] - box[1]), (d[1], box[3] - a[1])):
-        if abs(p) < 1e-12:
-            if q < 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return False
-    return True
+    shape = np.broadcast_shapes(a.shape[:-1], box.shape[:-1])
+    t0, t1, clear = np.zeros(shape), np.ones(shape), np.zeros(shape, dtype=bool)
+    for p, q in ((-d[..., 0], a[..., 0] - box[..., 0]), (d[..., 0], box[..., 2] - a[..., 0]),
+                 (-d[..., 1], a[..., 1] - box[..., 1]), (d[..., 1], box[..., 3] - a[..., 1])):
+        flat = np.abs(p) < 1e-12
+        clear |= flat & (q < 0)  # parallel to this side and outside it
+        t = np.where(flat, 0.0, q / np.where(flat, 1.0, p))
+        t0 = np.where(~flat & (p < 0), np.maximum(t0, t), t0)
+        t1 = np.where(~flat & (p > 0), np.minimum(t1, t), t1)
+    return ~clear & (t0 <= t1)
