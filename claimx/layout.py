@@ -28,7 +28,7 @@ BOW = 0.22  # an edge's curve: its control point this share of its length off th
 SEEDS = (1, 2, 3, 4, 5, 6)  # of the force-directed starts tried
 GRAVITY = 0.5  # every actor's pull to the centre, against one claim's pull
 EVEN = 1.0  # how far the start moves towards filling a disc evenly (0: not at all, 1: wholly)
-ROOM = 1.0
+ROOM = 1.4
 EDGE_COST = 4.0  # of an edge through a label, against overlaps, in label heights squared  # more space around an actor with more partners, by the square root of their number
 
 # Which act a pair's edges list first when two acts have as many claims: a specific act
