@@ -1,10 +1,14 @@
 """Run claimx over the seed articles; write their graph (GraphML), a picture of who claimed what
-about whom (PNG) and the articles with their claims highlighted (HTML).
+about whom (PNG) and the corpus report (HTML) into OUT_DIR, by default a new temporary folder,
+never the repository itself.
 
     python examples/seeds_graph.py [SEEDS_DIR] [OUT_DIR]
+
+The picture needs the plot extra: pip install -e ".[plot]".
 """
 
 import sys
+import tempfile
 from pathlib import Path
 
 import claimx
@@ -27,6 +31,6 @@ def main(seeds: Path, out: Path) -> list[Path]:
 if __name__ == "__main__":
     root = Path(__file__).resolve().parent.parent
     seeds = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "seeds"
-    out = Path(sys.argv[2]) if len(sys.argv) > 2 else root / "out"
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tempfile.mkdtemp(prefix="claimx-seeds-"))
     for path in main(seeds, out):
         print("wrote", path)
