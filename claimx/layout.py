@@ -1,12 +1,15 @@
 """Layout: where each actor of the who-about-whom network sits, for the picture and the report.
 
-`actor_layout` picks the actors with most claims to or from others, places them with a seeded,
-weighted force-directed layout, then gives each a label beside its circle (right, left, above
-or below) and nudges circles apart until no label overlaps another label or another actor's
-circle. Positions are pixels with y growing downward (SVG's convention), so the HTML report
-draws the same layout as `claimx.draw_actor_graph`. Label sizes are estimated from the number
-of characters (`label_box`), not measured: the layout needs no font and no matplotlib, and the
-same input gives the same output, byte for byte.
+`actor_layout` picks the actors with most claims to or from others and places them: a seeded,
+weighted force-directed start (networkx's spring layout), evened out so a hub and its partners
+do not huddle; then each label takes a place beside its circle (right, left, above, below, or
+a diagonal) and actors are nudged apart until no label overlaps another label or another
+actor's circle, labels keeping off the edges where they can. Of a few seeded starts, the one
+whose labels fewest edges cross is kept. Edges are curves (`edge_curve`), so A → B and B → A
+stay apart. Positions are pixels with y growing downward (SVG's convention), so the HTML
+report draws the same layout as `claimx.draw_actor_graph`. Label sizes are estimated from the
+number of characters (`label_box`), not measured: the layout needs no font and no matplotlib,
+and the same input gives the same output, byte for byte.
 """
 
 from __future__ import annotations
@@ -28,13 +31,14 @@ BOW = 0.22  # an edge's curve: its control point this share of its length off th
 SEEDS = (1, 2, 3, 4, 5, 6)  # of the force-directed starts tried
 GRAVITY = 0.5  # every actor's pull to the centre, against one claim's pull
 EVEN = 1.0  # how far the start moves towards filling a disc evenly (0: not at all, 1: wholly)
-ROOM = 1.4
-EDGE_COST = 4.0  # of an edge through a label, against overlaps, in label heights squared  # more space around an actor with more partners, by the square root of their number
+ROOM = 1.4  # more room around an actor with more partners, by the square root of their number
+EDGE_COST = 4.0  # of an edge through a label, against overlaps, in label heights squared
+SPREAD = 14.0  # font sizes per square root of the actors: how far a small graph spreads, at most
 
 # Which act a pair's edges list first when two acts have as many claims: a specific act
 # (an accusation, a denial) says more than a generic claim or report.
-_GENERIC = ("claim", "report", "other")
-ACT_PRECEDENCE = (*(act for act in ACT_COLOURS if act not in _GENERIC), *_GENERIC)
+GENERIC_ACTS = ("claim", "report", "other")
+ACT_PRECEDENCE = (*(act for act in ACT_COLOURS if act not in GENERIC_ACTS), *GENERIC_ACTS)
 
 # where a label may go, in order of preference; the diagonals for where the four sides are taken
 _SIDES = ("right", "left", "above", "below", "upper right", "lower right", "upper left", "lower left")
@@ -357,7 +361,8 @@ class _Canvas:
     # --- placement
 
     def fit(self, pos: np.ndarray) -> np.ndarray:
-        """The force-directed positions stretched over the canvas, clear of its margins."""
+        """The force-directed positions, evened out, stretched over the canvas clear of its
+        margins; a small graph only as far as SPREAD, in the middle."""
         if len(pos) == 1:
             return np.array([[self.width / 2, self.height / 2]])
         xy = _even(pos)
@@ -366,8 +371,9 @@ class _Canvas:
         span[span == 0] = 1.0
         lo = np.array([self.margin + self.r.max() + 0.5 * float(np.median(self.w)),
                        self.margin + self.r.max() + self.h])
-        size = np.maximum(np.array([self.width, self.height]) - 2 * lo, 1.0)
-        return lo + xy / span * size
+        room = np.maximum(np.array([self.width, self.height]) - 2 * lo, 1.0)
+        size = np.minimum(room, SPREAD * self.h / LINE_HEIGHT * math.sqrt(len(pos)))
+        return lo + (room - size) / 2 + xy / span * size
 
     def clamp(self, xy: np.ndarray, sides: np.ndarray) -> np.ndarray:
         """Each actor moved, if need be, so that its circle and its label lie within the margins."""
@@ -418,7 +424,8 @@ class _Canvas:
             circles = np.sum(np.maximum(self.r[others][None] + p - gap, 0), axis=1) * 2 * self.h
             outside = (np.maximum(m - mine[:, 0], 0) + np.maximum(mine[:, 2] - (self.width - m), 0)) * self.h \
                 + (np.maximum(m - mine[:, 1], 0) + np.maximum(mine[:, 3] - (self.height - m), 0)) * self.w[i]
-            cost = labels + circles + 4 * outside + EDGE_COST * self.h ** 2 * crossed[:, i] + 0.01 * self.h ** 2 * np.arange(len(_SIDES))
+            cost = labels + circles + 4 * outside + EDGE_COST * self.h ** 2 * crossed[:, i]
+            cost += 0.01 * self.h ** 2 * np.arange(len(_SIDES))  # the order of preference
             cost[sides[i]] -= 0.05 * self.h ** 2
             sides[i] = int(np.argmin(cost))
             boxes[i] = every[sides[i], i]
