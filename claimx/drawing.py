@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimx.colours import ACT_COLOURS
+from claimx.layout import GENERIC_ACTS, actor_layout, edge_curve, has_letter
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,7 +28,6 @@ DPI = 100  # one layout pixel is one figure pixel at this resolution
 PNG_DPI = 150  # a PNG is drawn 1.5 times larger, for sharp text
 INK, MUTED, SPEAKER, TARGET = "#222222", "#555555", "#4a5a6c", "#ffffff"
 WIDTH_SAMPLES = (1, 5, 15)  # claims, for the legend's line widths
-GENERIC = frozenset({"claim", "report", "other"})  # drawn fainter, below the acts that say more
 
 
 def draw_actor_graph(graph: nx.MultiDiGraph, path: str | os.PathLike, *, top: int = 30) -> Path:
@@ -41,8 +41,6 @@ def draw_actor_graph(graph: nx.MultiDiGraph, path: str | os.PathLike, *, top: in
         from claimx.errors import ClaimxError
 
         raise ClaimxError("E120", "drawing needs matplotlib: pip install 'claimx[plot]'") from exc
-    from claimx.layout import actor_layout
-
     layout = actor_layout(graph, top=top, width=WIDTH, height=HEIGHT, font_size=FONT)
     total = HEADER + HEIGHT + FOOTER
     fig = Figure(figsize=(WIDTH / DPI, total / DPI), dpi=DPI, facecolor="white")
@@ -96,8 +94,6 @@ def _draw_edges(ax, layout: ActorLayout) -> list[str]:
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path as Curve
 
-    from claimx.layout import edge_curve
-
     at = {actor.id: actor for actor in layout.actors}
     pairs: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for source, target, act, claims in layout.edges:
@@ -106,7 +102,7 @@ def _draw_edges(ax, layout: ActorLayout) -> list[str]:
     # a specific act (an accusation, a denial) above the generic claims and reports, the widest
     # on top within each; the sort is stable, so ties keep the layout's order
     for (source, target), acts in sorted(pairs.items(), key=lambda item: (
-            item[1][0][0] not in GENERIC, sum(n for _, n in item[1]))):
+            item[1][0][0] not in GENERIC_ACTS, sum(n for _, n in item[1]))):
         a, b = at[source], at[target]
         claims = sum(n for _, n in acts)
         act = acts[0][0]
@@ -127,7 +123,7 @@ def _colour(act: str) -> tuple[float, float, float]:
     from matplotlib.colors import to_rgb
 
     rgb = to_rgb(ACT_COLOURS.get(act, ACT_COLOURS["other"]))
-    share = 0.6 if act in GENERIC else 1.0
+    share = 0.6 if act in GENERIC_ACTS else 1.0
     return tuple(1 - (1 - c) * share for c in rgb)
 
 
@@ -154,7 +150,6 @@ def _draw_actors(ax, layout: ActorLayout) -> None:
 def _counts(graph: nx.Graph, layout: ActorLayout) -> tuple[int, int, int, int]:
     """Shown actors, actors with a claim to or from another, claims among the shown actors, documents."""
     from claimx.graph import SEPARATOR, as_actors
-    from claimx.layout import has_letter
 
     shown = {actor.id for actor in layout.actors}
     docs: set[str] = set()
