@@ -89,13 +89,26 @@ def analyse(
     """Every claim in a parsed Doc, with speakers resolved and targets named. `text` is
     `doc.text`, passed when the caller has it (spaCy rebuilds it on every access). `decision` is
     the learned attribution model (None: the rules alone)."""
+    return analyse_window(doc, min_confidence=min_confidence, text=text, decision=decision)[0]
+
+
+def analyse_window(
+    doc: Doc, *, min_confidence: float = 0.0, text: str | None = None, decision: Decision | None = None,
+    base: int | None = None, known_names: dict[str, list[tuple[int, str]]] | None = None, line_base: int = 0,
+) -> tuple[Extraction, dict[str, str], Resolver | None]:
+    """`analyse`, with what reading a long text window by window needs: the result, each
+    entity's resolver key by id, and the resolver. With a `base` (the window's offset in the
+    text) names are indexed even when the window has no claim, since later windows use them,
+    `known_names` are the full names earlier windows gave (see `Resolver`), and `line_base` the
+    line breaks before the window."""
     text = doc.text if text is None else text
     attributions = [
-        a for a in attribute(doc, scan_quotes(text), find_cues(doc), text, decision) if a.confidence >= min_confidence
+        a for a in attribute(doc, scan_quotes(text), find_cues(doc), text, decision, line_base=line_base)
+        if a.confidence >= min_confidence
     ]
-    if not attributions:  # nothing to resolve: skip indexing the names
-        return Extraction(text=text)
-    resolver = Resolver(doc, _reported_stretches(doc, attributions), text)
+    if not attributions and base is None:  # nothing to resolve: skip indexing the names
+        return Extraction(text=text), {}, None
+    resolver = Resolver(doc, _reported_stretches(doc, attributions), text, base=base or 0, known_names=known_names)
     speakers = _speakers(doc, text, attributions, resolver)
     targets = [find_targets(doc, a, resolver, pair[1] if pair else ()) for a, pair in zip(attributions, speakers)]
 
@@ -121,7 +134,8 @@ def analyse(
                 confidence=att.confidence,
             )
         )
-    return Extraction(text=text, claims=tuple(claims), entities=entities)
+    return (Extraction(text=text, claims=tuple(claims), entities=entities), {i: key for key, i in ids.items()},
+            resolver)
 
 
 def _reported_stretches(doc: Doc, attributions: list[Attribution]) -> list[tuple[int, int]]:

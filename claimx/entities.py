@@ -97,9 +97,15 @@ class _NameMention:
 class Resolver:
     """Resolves the mentions of one Doc to entities, remembering the speakers seen so far."""
 
-    def __init__(self, doc: Doc, contents: Iterable[tuple[int, int]] = (), text: str | None = None) -> None:
+    def __init__(self, doc: Doc, contents: Iterable[tuple[int, int]] = (), text: str | None = None, *,
+                 base: int = 0, known_names: dict[str, list[tuple[int, str]]] | None = None) -> None:
+        """`base` is the doc's offset in a longer text read window by window, and `known_names`
+        the full names of people its earlier windows named (surname → (offset, name), offsets in
+        the doc's terms, so before 0): a surname alone still finds the full name given there."""
         self.doc = doc
         self._text = doc.text if text is None else text  # spaCy rebuilds doc.text on every access
+        self._base = base
+        self._known_names = known_names or {}
         self._contents = _merged(contents)
         self._content_starts = [start for start, _ in self._contents]
         self.entities: dict[str, EntityRecord] = {}
@@ -123,7 +129,7 @@ class Resolver:
         ents = [e for e in map(last_line, [*recognised_ents, *found]) if e is not None]
         ents.sort(key=lambda e: e.start)
         persons = [e for e in ents if e.label_ == "PERSON"]
-        full_names: dict[str, list[tuple[int, str]]] = {}
+        full_names = {surname: list(forms) for surname, forms in self._known_names.items()}
         cleaned, suffixes = {}, lexicon.name_suffixes()
         for ent in persons:
             words = name_words(ent)
@@ -185,6 +191,11 @@ class Resolver:
         """Whether a character offset lies inside the content of a claim."""
         k = bisect_right(self._content_starts, at) - 1
         return k >= 0 and at < self._contents[k][1]
+
+    @property
+    def full_names(self) -> dict[str, list[tuple[int, str]]]:
+        """Surname → the (offset, full name) of each person named by a full name, in text order."""
+        return self._full_names
 
     def _person_key(self, words: list[str], start: int) -> str:
         """A surname alone names the full name given before it, else the one after it."""
@@ -403,7 +414,7 @@ class Resolver:
                 chosen.roles.add(role)
             chosen.saw(mention.text, at)
             return chosen
-        key = f"unnamed:{at}"
+        key = f"unnamed:{self._base + at}"
         description = strip_determiner(mention) or mention.text
         kind = "unnamed" if is_role or first in _INDEFINITE else "unknown"
         record = self._record(key, description, kind, at)
@@ -481,7 +492,7 @@ class Resolver:
         return max(named, key=lambda r: r.last_seen(at), default=None)
 
     def _unresolved(self, mention: Span) -> EntityRecord:
-        key = f"unknown:{mention.start_char}"
+        key = f"unknown:{self._base + mention.start_char}"
         record = self._record(key, mention.text, "unknown", mention.start_char)
         record.saw(mention.text, mention.start_char)
         return record

@@ -1,8 +1,8 @@
 """Extraction: the public entry points `extract` and `extract_many`.
 
 Both accept any spaCy English pipeline; without one they use the default pipeline, loaded once
-per process. Texts longer than the pipeline's `max_length` are parsed in paragraph-aligned
-chunks and joined into one Doc before claims are sought, so no claim is lost at a seam.
+per process. A text longer than one parse should hold (`windows.LONG_TEXT`, or the pipeline's
+`max_length` if smaller) is read window by window (`claimx.windows`), in flat memory.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from claimx import errors
 from claimx.models import Extraction
-from claimx.text import chunks, clean
+from claimx.text import clean
+from claimx.windows import extract_windows, window_size
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -33,7 +34,9 @@ def extract(text: str, nlp: Language | None = None, *, doc_id: str | None = None
         return Extraction(text=text, doc_id=doc_id)
     nlp = pipeline(nlp)
     cleaned = clean(text)
-    return _finish(nlp, _parse(nlp, cleaned), text, doc_id, cleaned)
+    if len(cleaned) > window_size(nlp.max_length):
+        return _as_given(_windowed(nlp, cleaned), text, doc_id)
+    return _finish(nlp, nlp(cleaned, disable=_claimx_pipes(nlp)), text, doc_id, cleaned)
 
 
 def extract_many(
@@ -54,7 +57,7 @@ def extract_many(
         for index, item in enumerate(texts):
             text, doc_id = _unpack(item, index)
             cleaned = clean(text)
-            skip = len(cleaned) > nlp.max_length or not cleaned.strip()
+            skip = len(cleaned) > window_size(nlp.max_length) or not cleaned.strip()
             # the cleaned text travels along only when it differs from the caller's (rarely)
             yield ("" if skip else cleaned), (text, doc_id, skip, None if cleaned == text else cleaned)
 
@@ -72,7 +75,7 @@ def _results(nlp: Language, items, batch_size: int, n_process: int) -> Iterator[
     direct = _claimx_pipes(nlp) if n_process == 1 else []
     docs = nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process, disable=direct)
     for doc, (text, doc_id, skipped, cleaned) in docs:
-        if skipped:  # empty, or too long for one parse: handled whole, in its place
+        if skipped:  # empty, or too long for one parse: read window by window, in its place
             yield extract(text, nlp, doc_id=doc_id)
         else:
             yield _finish(nlp, doc, text, doc_id, text if cleaned is None else cleaned)
@@ -138,22 +141,6 @@ def _unpack(item: object, index: int) -> tuple[str, str | None]:
     raise errors.not_text(item, f"texts[{index}]")
 
 
-def _parse(nlp: Language, text: str) -> Doc:
-    if len(text) <= nlp.max_length:
-        return nlp(text, disable=_claimx_pipes(nlp))  # _finish runs the stages, without a round trip
-    from spacy.tokens import Doc
-
-    skip = _claimx_pipes(nlp)
-    parts = []
-    for _, piece in chunks(text, nlp.max_length):
-        doc = nlp.make_doc(piece)
-        for name, proc in nlp.pipeline:
-            if name not in skip:
-                doc = proc(doc)
-        parts.append(doc)
-    return Doc.from_docs(parts, ensure_whitespace=False)
-
-
 def _claimx_pipes(nlp: Language) -> list[str]:
     return [name for name in nlp.pipe_names if _is_claimx(nlp, name)]
 
@@ -168,11 +155,31 @@ def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None, cleaned: str
 
     result = doc._.claimx if doc.has_extension("claimx_data") and doc._.claimx_data is not None else None
     if result is None:
-        from claimx.component import decision_for
+        result = analyse(doc, text=cleaned, **_settings(nlp))
+    return _as_given(result, text, doc_id)
 
-        config = next((nlp.get_pipe(n) for n in _claimx_pipes(nlp)), None)
-        decision = config.decision if config is not None else decision_for(None)  # the caller's own pipeline
-        result = analyse(doc, min_confidence=getattr(config, "min_confidence", 0.0), text=cleaned, decision=decision)
+
+def _windowed(nlp: Language, cleaned: str) -> Extraction:
+    """A long cleaned text's Extraction, read window by window."""
+    from claimx.component import analyse_window
+
+    skip, settings = _claimx_pipes(nlp), _settings(nlp)
+    return extract_windows(cleaned, window_size(nlp.max_length), lambda piece: nlp(piece, disable=skip),
+                           lambda doc, **window: analyse_window(doc, **settings, **window))
+
+
+def _settings(nlp: Language) -> dict[str, Any]:
+    """The claimx component's settings in `nlp`: its decision and least confidence (the caller's
+    own pipeline without one: the default decision, every claim)."""
+    from claimx.component import decision_for
+
+    config = next((nlp.get_pipe(n) for n in _claimx_pipes(nlp)), None)
+    return {"decision": config.decision if config is not None else decision_for(None),
+            "min_confidence": getattr(config, "min_confidence", 0.0)}
+
+
+def _as_given(result: Extraction, text: str, doc_id: str | None) -> Extraction:
+    """The result in the caller's terms: spans over their own text, their document id."""
     if result.text != text:
         result = _rebase(result, text)
     return result.model_copy(update={"doc_id": doc_id}) if doc_id is not None else result

@@ -7,6 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import claimx
+from claimx.text import clean
+from claimx.windows import window_size, windows
 from claimx.errors import ClaimxError
 from claimx.loading import DEFAULT_MODEL, choose_model
 
@@ -87,19 +89,58 @@ def test_extraction_lone_surrogates_and_controls_keep_offsets(extract):
         assert text[span.start : span.end] == span.text
 
 
-def test_extraction_long_text_is_chunked_without_losing_claims(nlp, monkeypatch):
-    paragraphs = [
-        f"“Plan number {i} will work,” said Councillor Dana Fry. “It is costed.”\n\n" for i in range(12)
-    ]
-    text = "".join(paragraphs)
+def _long_article(sections: int) -> str:
+    """An invented article long enough for several windows: full names given once at the top,
+    then surnames, pronouns, quotes over two paragraphs and reported speech."""
+    people = [("Ana Ruiz", "Ruiz", "she", "the harbour minister"), ("Tom Hale", "Hale", "he", "the board chairman"),
+              ("Paul Orme", "Orme", "he", "the senator"), ("Karin Lund", "Lund", "she", "the union leader")]
+    out = [f"{role.capitalize()}, {name}, spoke on Monday about the port.\n\n" for name, _, _, role in people]
+    for i in range(sections):
+        _, surname, pronoun, _ = people[i % 4]
+        other = people[(i + 1) % 4][0]
+        out.append([
+            f"“The dredging plan number {i} will work,” {surname} said. “It is costed and ready.”\n\n",
+            f"{surname} accused {other} of hiding the costs of phase {i}. {pronoun.capitalize()} said the figures "
+            "were wrong.\n\n",
+            f"“We cannot wait for phase {i},” {surname} told reporters.\n\n“The ships are already too big for the "
+            "channel. Every month costs the town.”\n\n",
+            f"According to {surname}, the board had approved stage {i} in secret.\n\n",
+            f"The town council met again on day {i} and heard from residents about the noise.\n\n",
+        ][i % 5])
+    return "".join(out)
+
+
+def _signature(result):
+    return [(c.id, c.content.start, c.content.end, tuple((p.start, p.end) for p in c.parts), c.kind, c.act,
+             c.cue and (c.cue.start, c.cue.end), c.speaker and (c.speaker.mention.start, c.speaker.name,
+                                                                c.speaker.entity_id),
+             tuple((t.id, t.name) for t in c.targets), round(c.confidence, 6)) for c in result.claims]
+
+
+@pytest.mark.parametrize("max_length", [800, 1500])
+def test_extraction_long_text_read_in_windows_equals_one_parse(nlp, monkeypatch, max_length):
+    text = _long_article(40)
     whole = claimx.extract(text, nlp=nlp)
-    monkeypatch.setattr(nlp, "max_length", 300)
-    chunked = claimx.extract(text, nlp=nlp)
-    assert len(text) > 300
-    assert [(c.content.start, c.content.end, c.speaker.name) for c in chunked.claims] == [
-        (c.content.start, c.content.end, c.speaker.name) for c in whole.claims
-    ]
-    assert len(chunked.claims) == 12
+    monkeypatch.setattr(nlp, "max_length", max_length)
+    windowed = claimx.extract(text, nlp=nlp)
+    assert len(windows(clean(text), window_size(max_length))) > 3
+    assert len(whole.claims) > 40
+    assert _signature(windowed) == _signature(whole)
+    def entities(result):  # the surface forms are a set: the order they were resolved in may differ
+        return [(e.id, e.name, e.kind, set(e.aliases)) for e in result.entities]
+
+    assert entities(windowed) == entities(whole)
+    for span in spans_of(windowed):
+        assert text[span.start : span.end] == span.text
+
+
+def test_extraction_long_texts_in_a_stream_are_read_in_windows(nlp, monkeypatch):
+    text = _long_article(12)
+    whole = claimx.extract(text, nlp=nlp)
+    monkeypatch.setattr(nlp, "max_length", 900)
+    results = list(claimx.extract_many([("“Short,” said Ana Bell.", "a"), (text, "b")], nlp=nlp))
+    assert [r.doc_id for r in results] == ["a", "b"]
+    assert _signature(results[1]) == _signature(whole)
 
 
 def test_extraction_many_keeps_order_and_ids(nlp):
@@ -256,3 +297,29 @@ def test_extraction_follow_on_keeps_its_speaker_when_its_leader_is_filtered(nlp)
     follow_on = Attribution([(text.index("It"), len(text) - 1)], "direct", "claim", "follow-on", follows=leader)
     (mention, records), = _speakers(doc, text, [follow_on], Resolver(doc))
     assert mention.text == "Ana Bell" and records[0].name.endswith("Bell")
+
+
+def test_extraction_a_long_text_is_never_one_doc(nlp, monkeypatch):
+    """Claims are sought in windows no longer than one parse holds, so memory stays flat however
+    long the text (one Doc over a long text costs gigabytes)."""
+    import claimx.component
+
+    seen = []
+    find_cues = claimx.component.find_cues
+    monkeypatch.setattr(claimx.component, "find_cues", lambda doc: seen.append(len(doc.text)) or find_cues(doc))
+    monkeypatch.setattr(nlp, "max_length", 1000)
+    text = _long_article(40).replace("\n\n", " ")  # one long paragraph: windows cut after sentences
+    result = claimx.extract(text, nlp=nlp)
+    assert len(text) > 3000 and len(seen) > 3 and max(seen) <= 1000
+    assert len(result.claims) > 20
+    for span in spans_of(result):
+        assert text[span.start : span.end] == span.text
+
+
+def test_extraction_windows_cover_the_text_once():
+    text = _long_article(20)
+    parts = windows(text, 600)
+    assert parts[0].start == 0 and parts[-1].end == len(text)
+    assert [w.own_start for w in parts[1:]] == [w.own_end for w in parts[:-1]]
+    assert all(w.start <= w.own_start < w.own_end <= w.end and w.end - w.start <= 600 for w in parts)
+    assert all(text[w.start - 1] == "\n" for w in parts[1:])  # context starts at a paragraph

@@ -117,12 +117,13 @@ class Parse:
 class Layout:
     """Where the quotes, paragraphs and cues of one Doc are, for fast look-ups."""
 
-    def __init__(self, doc: Doc, text: str, scan: QuoteScan, cues: list[Cue]) -> None:
+    def __init__(self, doc: Doc, text: str, scan: QuoteScan, cues: list[Cue], line_base: int = 0) -> None:
         self.doc = doc
         self.text = text
         self.quotes: tuple[Quote, ...] = scan.top_level
         self.orphans = scan.orphans
         self.newlines = [i for i, ch in enumerate(self.text) if ch == "\n"]
+        self.line_base = line_base  # line breaks before the doc, when it is a window of a longer text
         self.cue_at: dict[int, Cue] = {cue.head: cue for cue in cues}
         self.quote_of = [-1] * len(doc)
         self.quote_tokens: list[tuple[int, int]] = []

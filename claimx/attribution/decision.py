@@ -137,11 +137,13 @@ def attribute(
     text: str | None = None,
     decision: Decision | None = None,
     observe: Observer | None = None,
+    line_base: int = 0,
 ) -> list[Attribution]:
     """Join cues, sources and contents into attributions, in text order. `text` is `doc.text`,
     passed when the caller has it (spaCy rebuilds it on every access). `observe` sees every
-    decision the learned model makes, for training."""
-    lay = Layout(doc, doc.text if text is None else text, scan, cues)
+    decision the learned model makes, for training. `line_base` counts the line breaks before a
+    doc that is a window of a longer text."""
+    lay = Layout(doc, doc.text if text is None else text, scan, cues, line_base)
     used_cues: set[int] = set()
     claimed: dict[int, Attribution] = {}  # top-level quote index → the attribution holding it
     found: list[Attribution] = []

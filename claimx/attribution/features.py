@@ -314,7 +314,7 @@ def quote_slots(lay: Layout, att: Attribution) -> list[int]:
         source_pos, source_ent = parse.pos[s], parse.ent[s]
         source_word = parse.lower[s] if parse.pos[s] == _PRON else _w("-")
     cue = parse.lemma[att.cue[0]] if att.cue is not None else 0
-    paragraph = min(lay.paragraph(att.start), 8)
+    paragraph = min(lay.line_base + lay.paragraph(att.start), 8)
     parts = min(len(att.parts), 3)
     follows = 1 if att.follows is not None else 0
     line_start = text.rfind("\n", 0, att.start) + 1
