@@ -163,7 +163,7 @@ def write_claims_csv(extractions: Iterable[Extraction], path: str | os.PathLike)
 
 
 def write_claims_parquet(extractions: Iterable[Extraction], path: str | os.PathLike) -> Path | None:
-    """The rows of `write_claims_csv` as one Parquet file, with pyarrow (the `dask` extra): start
+    """The rows of `claim_rows` as one Parquet file, with pyarrow (the `dask` extra): start
     and end are integers, confidence a float. Written in row groups as documents come, so memory
     stays flat; Parquet strings are UTF-8, so a lone surrogate becomes U+FFFD."""
     from claimx.errors import needs_extra
