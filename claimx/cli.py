@@ -107,7 +107,7 @@ def _inputs(sources: List[str], failures: list[str], text_field: str = "text",
     in `id_field`; any other file is UTF-8 text."""
     for source in sources:
         if source == "-":
-            text = _decode(sys.stdin.buffer.read(), "<stdin>", failures)
+            text = _decode(_without_bom(sys.stdin.buffer.read()), "<stdin>", failures)
             if text is not None:
                 yield text, "<stdin>"
             continue
@@ -124,7 +124,7 @@ def _inputs(sources: List[str], failures: list[str], text_field: str = "text",
             typer.echo(f"claimx: skipped {file}: {exc.strerror or exc}", err=True)
             failures.append(source)
             continue
-        text = _decode(data, source, failures)
+        text = _decode(_without_bom(data), source, failures)
         if text is not None:
             yield text, source
 
@@ -142,7 +142,7 @@ def _records(file: Path, failures: list[str], text_field: str, id_field: str) ->
             where = f"{file}:{line_no}"
             if not raw.strip():
                 continue
-            line = _decode(raw, where, failures)
+            line = _decode(_without_bom(raw) if line_no == 1 else raw, where, failures)
             if line is None:
                 continue
             try:
@@ -210,6 +210,13 @@ def _parquet_rows(file: Path, failures: list[str], text_field: str, id_field: st
     except (OSError, ValueError) as exc:
         typer.echo(f"claimx: skipped {file} from row {row + 1}: not readable as Parquet ({exc})", err=True)
         failures.append(str(file))
+
+
+def _without_bom(data: bytes) -> bytes:
+    """The bytes without a UTF-8 byte-order mark in front: an encoding's signature, not text
+    (editors on Windows save one). Offsets are then into the text after it, as Python's
+    "utf-8-sig" reads it."""
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
 
 
 def _decode(data: bytes, name: str, failures: list[str]) -> str | None:
@@ -294,6 +301,12 @@ def extract(
     workers: Optional[int] = typer.Option(
         None, "--workers", min=1, metavar="N", help="Extract on a local Dask cluster of N single-thread worker processes."),
     partition_size: int = typer.Option(16, "--partition-size", min=1, metavar="N", help="Documents per Dask task."),
+    resume: bool = typer.Option(
+        False, "--resume",
+        help="Go on with a killed run: skip the documents the output holds already and write the rest, as an "
+             "uninterrupted run would have. One output: a JSONL file, which is then written through as documents "
+             "finish (start the run with --resume too), or a folder on Dask, whose complete partitions are skipped "
+             "(with the same --partition-size)."),
 ) -> None:
     """Extract claims; list them, and write them, their graph, report or picture to each --output.
 
@@ -305,7 +318,8 @@ def extract(
 
     Exit status: 0; 1 when a file, line or record could not be read (each is reported and skipped)
     or there were no documents; 2 for a usage or coded error ([E002] unknown model, [E130] missing
-    extra, ...)."""
+    extra, ...); 3 when the disk filled up ([E150]); 4 when an output cannot be written ([E151]);
+    5 when the Dask cluster lost every worker that tried a task ([E152])."""
     targets = _targets(outputs, fmt)
     folders = [(target, kind.split(":")[1]) for target, kind in targets if kind.startswith("folder:")]
     files = [(target, kind) for target, kind in targets if not kind.startswith("folder:")]
@@ -320,6 +334,8 @@ def extract(
     if len(folders) > 1:
         raise typer.BadParameter("one folder output at a time", param_hint="--output")
     _or_exit(lambda: _require(_output_extras({kind.split(":")[-1] for _, kind in targets}, on_dask)))
+    if resume:
+        _or_exit(lambda: _resumable(targets))
     failures: list[str] = []
     sources = _sources(paths, failures)
     if any(Path(source).suffix.lower() == ".parquet" for source in sources if source != "-"):
@@ -329,15 +345,24 @@ def extract(
     # a folder output keeps the results on the workers: nothing comes back to list; standard
     # output taken by an output is not for the listing
     listing = (not quiet and not folders and (bool(outputs) or fmt in (None, "text"))
-               and all(target != "-" for target, _ in targets))
-    inputs = _progress(_counted(_inputs(sources, failures, text_field, id_field), seen))
+               and not any(_is_stdout(target) for target, _ in targets))
+    inputs = _counted(_inputs(sources, failures, text_field, id_field), seen)
+    if resume and files:
+        inputs = _resumed(inputs, files[0][0])
+    inputs = _progress(inputs)
+    done: frozenset[int] = frozenset()  # the partitions of a folder output to resume already written
     if on_dask:
         cluster = _or_exit(lambda: import_module("claimx.cluster"))
         folder, table_format = folders[0] if folders else (None, "jsonl")
         if folder is not None:
-            folder = _or_exit(lambda: cluster.prepare_folder(folder, table_format))
+            folder = _or_exit(lambda: cluster.prepare_folder(folder, table_format, resume=resume))
+            if resume:
+                done = cluster.complete_partitions(folder, table_format)
+                if done:
+                    typer.echo(f"claimx: resuming {folder}: {len(done)} partitions written before are checked "
+                               f"and skipped", err=True)
         stream = _on_dask(cluster, inputs, failures, scheduler=scheduler, workers=workers, folder=folder,
-                          format=table_format, keep=bool(files) or listing, partition_size=partition_size,
+                          format=table_format, keep=bool(files) or listing, partition_size=partition_size, done=done,
                           model=model, fast=fast, attribution_model=attribution_model, batch_size=batch_size)
     else:
         from claimx.extraction import extract_many
@@ -346,14 +371,17 @@ def extract(
         nlp = _or_exit(lambda: load(model, fast=fast, attribution_model=attribution_model))
         stream = extract_many(inputs, nlp=nlp, batch_size=batch_size, n_process=n_process)
 
+    from claimx.exports import output_errors
+
     def results() -> Iterator:
         for result in stream:
             if listing:
-                typer.echo(_listing(result))
+                with output_errors("standard output"):
+                    typer.echo(_listing(result))
             yield result
 
     if len(files) == 1 and not folders and files[0][1] in _STREAMING:
-        _or_exit(lambda: _emit(results(), files[0][1], files[0][0]))
+        _or_exit(lambda: _emit(results(), files[0][1], files[0][0], resume=resume))
     else:
         from claimx.graph import build_graph
 
@@ -361,6 +389,7 @@ def extract(
         graph = functools.cache(lambda: build_graph(collected))  # one corpus graph for every output
         for target, kind in files:
             _or_exit(lambda: _emit(collected, kind, target, graph))
+    _or_exit(_flush_stdout)
     for target, _ in targets:
         if target != "-":
             typer.echo(f"claimx: wrote {target}", err=True)
@@ -368,6 +397,60 @@ def extract(
         typer.echo("claimx: no documents to read", err=True)
     if failures or not seen[0]:
         raise typer.Exit(code=1)
+
+
+# Why an output cannot be resumed: it is made from the whole corpus at the end of the run, or it
+# cannot tell which documents it holds (a document with no claims leaves no row in it).
+_WHOLE_CORPUS = ("is made from the whole corpus at the end of a run, so a killed run leaves none to go on with; "
+                 "resume a JSONL output (-o OUT.jsonl --resume) and make it from that (claimx.read_jsonl)")
+_UNRESUMABLE = {
+    **dict.fromkeys(("graphml", "gexf", "cyjs", "html", "png", "svg", "json"), _WHOLE_CORPUS),
+    **dict.fromkeys(("csv", "parquet"), "has a row per claim, not per document, so it cannot tell which documents it "
+                                        "holds (one without claims leaves no row); resume a JSONL output "
+                                        "(-o OUT.jsonl --resume)"),
+    "text": "is a listing, not read back; resume a JSONL output (-o OUT.jsonl --resume)",
+}
+
+
+def _resumable(targets: list[tuple[str, str]]) -> None:
+    """Raise `E160` unless `targets` is one output that --resume can go on with: a JSONL file,
+    or a folder of partitions (on Dask)."""
+    from claimx import errors
+
+    if not targets:
+        raise errors.cannot_resume("the listing", "--resume needs an output: -o OUT.jsonl, or a folder -o OUT/ on Dask")
+    if len(targets) > 1:
+        raise errors.cannot_resume(", ".join(target for target, _ in targets),
+                                   "--resume goes on with one output at a time, a JSONL file or a folder; "
+                                   "the others would miss the documents written before")
+    target, kind = targets[0]
+    if target == "-":
+        raise errors.cannot_resume("standard output", "write to a file: -o OUT.jsonl")
+    if kind != "jsonl" and not kind.startswith("folder:"):
+        raise errors.cannot_resume(target, f"a {kind} output {_UNRESUMABLE[kind]}")
+
+
+def _resumed(inputs: Iterator[tuple[str, str]], target: str) -> Iterator[tuple[str, str]]:
+    """`inputs` without the documents the JSONL output `target` holds already, which must be
+    their first ones, in order (`E161` if not: another input, another --id-field)."""
+    from claimx import errors
+    from claimx.exports import jsonl_doc_ids
+
+    done = _or_exit(lambda: jsonl_doc_ids(target))
+    if done:
+        typer.echo(f"claimx: resuming {target} after the {len(done)} documents it holds", err=True)
+
+    def rest() -> Iterator[tuple[str, str]]:
+        for position, written in enumerate(done, 1):
+            item = next(inputs, None)
+            if item is None:
+                raise errors.resume_mismatch(target, f"it holds {len(done)} documents, the input only {position - 1}")
+            if item[1] != written:
+                raise errors.resume_mismatch(target, f"its document {position} is {written!r}, but the input's "
+                                                     f"document {position} is {item[1]!r}")
+        yield from inputs
+
+    return rest()
 
 
 def _output_extras(kinds: set[str], on_dask: bool) -> list[tuple[str, str, str]]:
@@ -390,6 +473,25 @@ def _require(needs: list[tuple[str, str, str]]) -> None:
     for what, module, extra in needs:
         if find_spec(module) is None:
             raise errors.needs_extra(what, module, extra)
+
+
+def _is_stdout(target: str) -> bool:
+    """Whether an output is standard output: "-", or a path to the same file (/dev/stdout)."""
+    if target == "-":
+        return True
+    try:
+        mine, theirs = os.fstat(sys.stdout.fileno()), os.stat(target)
+    except (OSError, ValueError):  # no such file yet, or a stdout with no file behind it
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now, so a full disk behind it is a coded error, not a traceback at exit."""
+    from claimx.exports import output_errors
+
+    with output_errors("standard output"):
+        sys.stdout.flush()
 
 
 def _counted(items: Iterator, seen: list[int]) -> Iterator:
@@ -423,15 +525,33 @@ def _progress(results: Iterator) -> Iterator:
     return iter(tqdm(results, desc="claimx", unit="doc", file=sys.stderr, disable=not sys.stderr.isatty()))
 
 
+# Exit statuses of the coded errors that are not the caller's doing, so scripts can tell them
+# apart: 1 is "some inputs skipped", 2 a usage or other coded error.
+EXIT_STATUS = {"E150": 3, "E151": 4, "E152": 5}  # disk full, target not writable, cluster lost
+
+
 def _or_exit(action):
-    """Run `action`; a claimx error ends the command with its message and status 2, not a traceback."""
-    from claimx.errors import ClaimxError
+    """Run `action`; a claimx error ends the command with its one-line message and its status
+    (`EXIT_STATUS`, else 2), not a traceback. A Dask cluster that lost every worker is one."""
+    from claimx.errors import ClaimxError, cluster_lost
 
     try:
         return action()
     except ClaimxError as exc:
-        typer.echo(f"claimx: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+        error = exc
+    except Exception as exc:
+        if not _lost_workers(exc):
+            raise
+        error = cluster_lost(f"task {getattr(exc, 'task', '?')!r} was tried on "
+                             f"{getattr(exc, 'allowed_failures', 0) + 1} workers, and each died")
+    typer.echo(f"claimx: {error}", err=True)
+    raise typer.Exit(code=EXIT_STATUS.get(error.code, 2)) from None
+
+
+def _lost_workers(exc: Exception) -> bool:
+    """Whether `exc` is Dask giving up on a task whose workers all died."""
+    distributed = sys.modules.get("distributed")
+    return distributed is not None and isinstance(exc, distributed.KilledWorker)
 
 
 def _targets(outputs: List[str], fmt: Optional[str]) -> list[tuple[str, str]]:
@@ -492,9 +612,10 @@ def _make_folders(files: list[tuple[str, str]]) -> None:
                                          f"{exc.strerror or exc}", param_hint="--output") from None
 
 
-def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = None) -> None:
+def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = None, resume: bool = False) -> None:
     """Write `results` to `target` as `kind`; `graph()` gives their corpus graph (only the
-    formats written document by document come without one)."""
+    formats written document by document come without one). With `resume`, a JSONL target is
+    appended to, written through (`exports.append_jsonl`)."""
     from claimx import drawing, exports, report
 
     if kind == "graphml":
@@ -503,6 +624,8 @@ def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = Non
         exports.write_gexf(graph(), target)
     elif kind == "cyjs":
         exports.write_cyjs(graph(), target)
+    elif kind == "jsonl" and resume:
+        exports.append_jsonl(results, target)
     elif kind == "jsonl":
         exports.write_jsonl(results, target)
     elif kind == "json":

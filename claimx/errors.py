@@ -31,6 +31,14 @@ class InputError(ClaimxError, ValueError):
     """An input file or record claimx cannot read."""
 
 
+class OutputError(ClaimxError, OSError):
+    """An output claimx could not write: the disk is full, or the target cannot be written."""
+
+
+class ClusterError(ClaimxError, RuntimeError):
+    """The Dask cluster could not finish the work."""
+
+
 def not_text(value: object, where: str = "text") -> ClaimxTypeError:
     return ClaimxTypeError("E001", f"{where} must be str, not {type(value).__name__}")
 
@@ -83,3 +91,44 @@ def extraction_failed(doc_id: str, exc: BaseException) -> ClaimxError:
 
 def bad_attribution_model(path: str, reason: str) -> ClaimxError:
     return ClaimxError("E005", f"cannot read attribution model {path}: {reason}")
+
+
+def disk_full(target: str) -> OutputError:
+    return OutputError("E150", f"no space left on the device while writing {target}; a file there before is as it was")
+
+
+def cannot_write(target: str, exc: OSError) -> OutputError:
+    return OutputError("E151", f"cannot write {target}: {exc.strerror or exc}")
+
+
+def cluster_lost(reason: str) -> ClusterError:
+    return ClusterError("E152", f"the Dask cluster lost every worker that tried the work ({reason}); "
+                                "check the workers' memory and logs, then run again")
+
+
+def cannot_resume(output: str, reason: str) -> ClaimxError:
+    """`--resume` asked of an output it cannot resume: `reason` says why, and what can be."""
+    return ClaimxError("E160", f"cannot resume {output}: {reason}")
+
+
+def resume_mismatch(output: str, reason: str) -> InputError:
+    """The documents an output holds are not where the input's first documents would be."""
+    return InputError("E161", f"cannot resume {output}: {reason}; resume with the input (and --id-field) of the run "
+                              f"that wrote it, or write to a new output")
+
+
+def not_resumable_line(path: str, line: int, reason: str) -> InputError:
+    """A complete line of a JSONL output to resume that is not a document claimx wrote."""
+    return InputError("E162", f"cannot resume {path}: line {line} is not a claimx document ({reason})")
+
+
+def partition_mismatch(folder: str, partition: int, reason: str) -> InputError:
+    """A partition already in a folder output to resume does not hold the input's documents for it."""
+    return InputError("E163", f"cannot resume {folder}: partition {partition} {reason}; resume with the input, "
+                              f"--id-field and --partition-size of the run that wrote it, or write to a new folder")
+
+
+def mixed_table_formats(folder: str, found: str, wanted: str) -> InputError:
+    """A folder output to resume in one table format that holds partitions in the other."""
+    return InputError("E164", f"cannot resume {folder} as {wanted}: it holds {found} partitions; resume with "
+                              f"--format {found}, or write to a new folder")

@@ -11,9 +11,11 @@ but keep carriage returns; JSON keeps even lone surrogates, as escapes.
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import warnings
@@ -48,11 +50,12 @@ CLAIM_FIELDS = ("doc", "id", "kind", "act", "speaker", "speaker_mention", "conte
 
 
 def write_text(path: str | os.PathLike, write: Callable[[IO[str]], None]) -> Path | None:
-    """Write text to `path` atomically ("-": standard output), with the permissions a new file
-    normally gets. `write` receives the open text stream."""
+    """Write text to `path` ("-": standard output) as `atomic_open` does. `write` receives the
+    open text stream. A full disk or an unwritable target raises a coded error (`OutputError`)."""
     if str(path) == "-":
-        write(sys.stdout)
-        sys.stdout.flush()
+        with output_errors("standard output"):
+            write(sys.stdout)
+            sys.stdout.flush()
         return None
     with atomic_open(path, "w") as stream:
         write(stream)
@@ -61,21 +64,85 @@ def write_text(path: str | os.PathLike, write: Callable[[IO[str]], None]) -> Pat
 
 @contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
-    """A stream ("w": UTF-8 text, "wb": bytes) to a temporary file beside `path` that replaces
-    `path` only once the block ends without error, with the permissions a new file normally gets.
-    Writing the same path again, as a retried task does, leaves one whole file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """A stream ("w": UTF-8 text, "wb": bytes) to write `path` with, so that it never clobbers:
+    - a regular file (or a new one) is written to a temporary file beside it, which replaces it
+      only once the block ends without error, with the permissions a new file normally gets;
+      writing the same path again, as a retried task does, leaves one whole file;
+    - a symbolic link is followed, and its target written that way: the link stays;
+    - a character device, a FIFO or a socket (`/dev/null`, `/dev/stdout`, a named pipe) is
+      written through, as it streams.
+    Temporary files of this naming pattern that a killed run left beside the target are removed
+    first. A full disk or an unwritable target raises a coded error (`OutputError`)."""
+    with output_errors(str(path)):
+        try:
+            kind = os.stat(path).st_mode  # through any symbolic link
+        except FileNotFoundError:
+            kind = stat.S_IFREG  # a new file, or a link to one
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(kind):  # /dev/stdout is a link to a pipe or a terminal
+            with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as stream:
+                yield stream
+            return
+        target = Path(os.path.realpath(path))
+        _remove_stale(target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{_TEMP_MARK}{os.getpid()}-", suffix=".tmp",
+                                   dir=target.parent)
+        try:
+            with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as stream:
+                yield stream
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+_TEMP_MARK = "claimx-"  # temporary files are named .<target>.claimx-<pid>-<random>.tmp
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove the temporary files beside `target` that claimx processes which are no longer
+    running left there (a run killed mid-write)."""
+    prefix = f".{target.name}.{_TEMP_MARK}"
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as stream:
-            yield stream
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        names = [n for n in os.listdir(target.parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            (target.parent / name).unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+@contextmanager
+def output_errors(target: str) -> Iterator[None]:
+    """Turn the OS errors of writing `target` into claimx's coded ones: a full disk (`E150`),
+    and a target that cannot be written (`E151`)."""
+    from claimx.errors import OutputError, cannot_write, disk_full
+
+    try:
+        yield
+    except OutputError:
         raise
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise disk_full(target) from exc
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise cannot_write(target, exc) from exc
 
 
 def json_text(data: Any, **options: Any) -> str:
@@ -132,6 +199,61 @@ def write_jsonl(extractions: Iterable[Extraction], path: str | os.PathLike, *, t
             out.write(json_text(extraction.model_dump(mode="json", exclude=exclude)) + "\n")
 
     return write_text(path, write)
+
+
+def append_jsonl(extractions: Iterable[Extraction], path: str | os.PathLike, *, text: bool = False) -> Path:
+    """`write_jsonl` written through, for a run that can be resumed: after cutting off a partial
+    last line a killed run left, each document's line is appended to `path` and flushed whole as
+    it comes. Killed at any moment, the file holds complete lines and at most one partial last
+    line, so a later run can go on after `jsonl_doc_ids(path)`; the lines are the bytes
+    `write_jsonl` writes, so the finished file is the same."""
+    exclude = None if text else {"text"}
+    path = Path(path)
+    with open(path, "a+b") as out:
+        out.truncate(_complete_length(out))
+        for extraction in extractions:
+            out.write((json_text(extraction.model_dump(mode="json", exclude=exclude)) + "\n").encode("utf-8"))
+            out.flush()
+    return path
+
+
+def jsonl_doc_ids(path: str | os.PathLike) -> list[str]:
+    """The `doc_id` of every complete line of a `write_jsonl` or `append_jsonl` file, in order:
+    the documents a run killed mid-way has written. A partial last line (no newline yet) is not
+    one of them; a complete line that is not a claimx document raises `E162`. No file: none."""
+    from claimx.errors import not_resumable_line
+
+    ids: list[str] = []
+    try:
+        stream = open(path, "rb")
+    except FileNotFoundError:
+        return ids
+    with stream:
+        for line_no, line in enumerate(stream, 1):
+            if not line.endswith(b"\n"):
+                break  # the partial line of a killed run
+            try:
+                record = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise not_resumable_line(str(path), line_no, f"not UTF-8 JSON: {exc}") from None
+            doc_id = record.get("doc_id") if isinstance(record, dict) else None
+            if not isinstance(doc_id, str):
+                raise not_resumable_line(str(path), line_no, "no doc_id")
+            ids.append(doc_id)
+    return ids
+
+
+def _complete_length(stream: IO[bytes]) -> int:
+    """The length of a binary stream's complete lines: up to and with its last newline."""
+    position = stream.seek(0, os.SEEK_END)
+    while position > 0:
+        start = max(0, position - 65536)
+        stream.seek(start)
+        newline = stream.read(position - start).rfind(b"\n")
+        if newline >= 0:
+            return start + newline + 1
+        position = start
+    return 0
 
 
 def write_documents_json(extractions: Iterable[Extraction], path: str | os.PathLike, *, text: bool = False) -> Path | None:
@@ -352,6 +474,7 @@ def _unify_types(items: Iterable) -> None:
 
 
 # --- reading --------------------------------------------------------------------------------
+# Every reader accepts a UTF-8 byte-order mark at the start of a file, as editors on Windows save one.
 
 
 def read_graphml(path: str | os.PathLike) -> nx.MultiDiGraph:
@@ -372,7 +495,7 @@ def read_gexf(path: str | os.PathLike) -> nx.Graph:
 
 
 def read_json(path: str | os.PathLike) -> nx.Graph:
-    with open(path, encoding="utf-8") as stream:
+    with open(path, encoding="utf-8-sig") as stream:
         return nx.node_link_graph(json.load(stream), edges="edges")
 
 
@@ -380,7 +503,7 @@ def read_cyjs(path: str | os.PathLike) -> nx.Graph:
     """The graph of a `write_cyjs` file as networkx's `cytoscape_graph` reads it: nodes keyed by
     `data.value`, edges by `data.key`, each element's `data` (with `id`, and an edge's `source`,
     `target`, `key`) as its attributes."""
-    with open(path, encoding="utf-8") as stream:
+    with open(path, encoding="utf-8-sig") as stream:
         return nx.cytoscape_graph(json.load(stream))
 
 
@@ -394,7 +517,7 @@ def read_jsonl(path: str | os.PathLike) -> Iterator[Extraction]:
 
 
 def read_documents_json(path: str | os.PathLike) -> list[Extraction]:
-    with open(path, encoding="utf-8") as stream:
+    with open(path, encoding="utf-8-sig") as stream:
         records = json.load(stream)
     return [Extraction.model_validate({"text": "", **record}) for record in records]
 
@@ -407,7 +530,7 @@ def read_claims_jsonl(path: str | os.PathLike) -> Iterator[dict[str, Any]]:
 def read_claims_csv(path: str | os.PathLike) -> list[dict[str, str]]:
     """The rows of a `write_claims_csv` file, every cell a string, with the quote that kept a
     formula-like cell inert taken off again: the text as claimx wrote it."""
-    with open(path, encoding="utf-8", newline="") as stream:
+    with open(path, encoding="utf-8-sig", newline="") as stream:
         return [{k: _INERT.sub("", v, count=1) if isinstance(v, str) else v for k, v in row.items()}
                 for row in csv.DictReader(stream)]
 
@@ -416,7 +539,7 @@ def _json_lines(path: str | os.PathLike) -> Iterator[tuple[int, dict[str, Any]]]
     if str(path) == "-":
         yield from _records(path, sys.stdin)
         return
-    with open(path, encoding="utf-8") as stream:
+    with open(path, encoding="utf-8-sig") as stream:
         yield from _records(path, stream)
 
 
