@@ -12,7 +12,7 @@ import math
 import os
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from claimx.colours import ACT_COLOURS
 from claimx.layout import GENERIC_ACTS, actor_layout, edge_curve, has_letter
@@ -58,15 +58,18 @@ def draw_actor_graph(graph: nx.MultiDiGraph, path: str | os.PathLike, *, top: in
     _legend(fig, acts, bool(layout.edges))
     path = Path(path)
     suffix = path.suffix.lower().lstrip(".") or "png"
-    with rc_context({"svg.hashsalt": "claimx"}):  # SVG ids from a fixed salt: same input, same file
+    from claimx.exports import atomic_open
+
+    # SVG ids from a fixed salt: same input, same file; written as every output is, never clobbering
+    with rc_context({"svg.hashsalt": "claimx"}), atomic_open(path, "wb") as out:
         if suffix == "png":
-            _save_png(fig, path)
+            _save_png(fig, out)
         else:
-            fig.savefig(path, format=suffix, dpi=DPI, facecolor="white", metadata=_METADATA.get(suffix))
+            fig.savefig(out, format=suffix, dpi=DPI, facecolor="white", metadata=_METADATA.get(suffix))
     return path
 
 
-def _save_png(fig, path: Path) -> None:
+def _save_png(fig, out: IO[bytes]) -> None:
     """The figure as a PNG of at most 256 colours: a line drawing loses nothing to it, and the
     file is a third of the size. (Pillow comes with matplotlib.)"""
     import io
@@ -77,7 +80,7 @@ def _save_png(fig, path: Path) -> None:
     fig.savefig(buffer, format="png", dpi=PNG_DPI, facecolor="white", metadata=_METADATA["png"])
     with Image.open(buffer) as image:
         palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    palette.save(path, format="png", optimize=True)
+    palette.save(out, format="png", optimize=True)
 
 
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}  # same input, same file
