@@ -130,23 +130,24 @@ def short_label(name: str, limit: int = MAX_LABEL) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def edge_curve(source: PlacedActor, target: PlacedActor
+def edge_curve(source: PlacedActor, target: PlacedActor, bow: float = BOW
                ) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
     """An edge as a quadratic Bézier curve (start, control, end), start on the source's rim and
     end on the target's. It bows to the left of its direction of travel (as seen on screen), so
-    the edges A → B and B → A never lie on one another. The layout keeps labels off these curves."""
+    the edges A → B and B → A never lie on one another; a larger `bow` draws a second edge of the
+    pair beside the first. The layout keeps labels off the curves of the default bow."""
     start, control, end = _curves(np.array([[source.x, source.y]]), np.array([[target.x, target.y]]),
-                                  np.array([source.r]), np.array([target.r]))
+                                  np.array([source.r]), np.array([target.r]), bow)
     return tuple(map(float, start[0])), tuple(map(float, control[0])), tuple(map(float, end[0]))
 
 
-def _curves(a: np.ndarray, b: np.ndarray, ra: np.ndarray, rb: np.ndarray
+def _curves(a: np.ndarray, b: np.ndarray, ra: np.ndarray, rb: np.ndarray, bow: float = BOW
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start, control and end points of the curves from centres a to centres b, radii ra and rb."""
     chord = b - a
     length = np.maximum(np.hypot(chord[:, 0], chord[:, 1]), 1e-9)[:, None]
     left = np.stack([chord[:, 1], -chord[:, 0]], axis=-1) / length  # y grows downward: (dy, -dx) is left
-    control = (a + b) / 2 + left * BOW * length
+    control = (a + b) / 2 + left * bow * length
     return _towards(a, control, ra + 1.0), control, _towards(b, control, rb + 1.5)
 
 

@@ -173,22 +173,17 @@ def _options(rows: list[Row], names: dict[str, str], field: str) -> list[tuple[s
 
 
 def _edges(layout, keys: dict[str, str]) -> list[Edge]:
-    """The layout's edges as curved SVG paths that end at the target's rim: the edges between
-    two actors, either way, bow apart so none hides another."""
+    """The layout's edges as SVG curves from rim to rim, as the picture draws them: a pair's first
+    act on the layout's own curve, which labels keep clear of, its other acts bowed further out."""
+    from claimx.layout import BOW, edge_curve
+
     at = {a.id: a for a in layout.actors}
-    pairs: Counter = Counter()
+    drawn: Counter = Counter()
     out = []
     for source, target, act, claims in layout.edges:
         a, b = at[source], at[target]
-        pair = frozenset((source, target))
-        k = pairs[pair]
-        pairs[pair] += 1
-        dx, dy = b.x - a.x, b.y - a.y
-        length = math.hypot(dx, dy) or 1.0
-        bow = (0.12 + 0.1 * k) * length  # to the left of the direction of travel
-        cx, cy = (a.x + b.x) / 2 - dy / length * bow, (a.y + b.y) / 2 + dx / length * bow
-        sx, sy = _towards(a.x, a.y, cx, cy, a.r + 1)
-        ex, ey = _towards(b.x, b.y, cx, cy, b.r + 2)
+        (sx, sy), (cx, cy), (ex, ey) = edge_curve(a, b, BOW + 0.12 * drawn[source, target])
+        drawn[source, target] += 1
         out.append(Edge(
             source=keys[source], target=keys[target], act=act, claims=claims,
             path=f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
@@ -196,12 +191,6 @@ def _edges(layout, keys: dict[str, str]) -> list[Edge]:
             title=without_surrogates(f"{a.name} → {b.name}: {claims} claim{'' if claims == 1 else 's'} ({act})"),
         ))
     return out
-
-
-def _towards(x: float, y: float, tx: float, ty: float, distance: float) -> tuple[float, float]:
-    """The point `distance` from (x, y) towards (tx, ty)."""
-    length = math.hypot(tx - x, ty - y) or 1.0
-    return x + (tx - x) / length * distance, y + (ty - y) / length * distance
 
 
 @cache
