@@ -112,7 +112,7 @@ def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[s
     for given, extraction in docs:
         doc = doc_names.take(_doc_name(given))
         named.append((given, doc))
-        node_of = {entity.id: _node(entity, doc, names) for entity in extraction.entities}
+        node_of = {entity.id: entity_node(entity, doc, names) for entity in extraction.entities}
         for entity in extraction.entities:
             node = node_of[entity.id]
             if node not in graph:
@@ -216,7 +216,8 @@ def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return graph
 
 
-def _node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
+def entity_node(entity: Entity, doc: str, full_names: dict[str, set[str]]) -> str:
+    """The node id of an entity of document `doc` in the graph of a corpus whose `full_names` are given."""
     if entity.kind in _UNMERGED:
         return f"entity:{doc}:{entity.id}"
     kb_id = _kb_id(entity, full_names)
