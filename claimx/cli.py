@@ -428,6 +428,9 @@ def _resumable(targets: list[tuple[str, str]]) -> None:
         raise errors.cannot_resume("standard output", "write to a file: -o OUT.jsonl")
     if kind != "jsonl" and not kind.startswith("folder:"):
         raise errors.cannot_resume(target, f"a {kind} output {_UNRESUMABLE[kind]}")
+    if kind == "jsonl" and os.path.exists(target) and not os.path.isfile(target):
+        raise errors.cannot_resume(target, "it is not a regular file: a device, pipe or socket is written through as "
+                                           "it streams, and holds nothing to read back")
 
 
 def _resumed(inputs: Iterator[tuple[str, str]], target: str) -> Iterator[tuple[str, str]]:

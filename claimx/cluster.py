@@ -13,9 +13,11 @@ error row (`DocumentError`). The spaCy pipeline is loaded once in each worker pr
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,7 @@ TABLE_FORMATS = ("jsonl", "parquet")
 TABLES = ("documents", "claims", "entities", "edges", "errors")
 ENTITY_FIELDS = ("node", "name", "kind", "aliases", "docs", "n_docs", "mentions")
 EDGE_FIELDS = ("source", "target", "type", "doc")
+_PART = re.compile(r"part-(\d+)\.(jsonl|parquet)")  # a partition's file in a table
 
 
 class ErrorDetail(FrozenModel):
@@ -273,16 +276,20 @@ def _extractions(records: Iterable[dict[str, Any]]) -> list[tuple[str, Extractio
 # --- partitioned output ---------------------------------------------------------------------------
 
 
-def prepare_folder(folder: str | Path, format: str = "jsonl") -> Path:
+def prepare_folder(folder: str | Path, format: str = "jsonl", *, resume: bool = False) -> Path:
     """The folder for a partitioned output, created; refused if it holds partitions already, so
-    that a run never mixes its files with an earlier run's."""
+    that a run never mixes its files with an earlier run's. With `resume`, partitions of this
+    `format` are accepted (`complete_partitions` tells which are done), those of the other are not."""
     if format not in TABLE_FORMATS:
         raise ValueError(f"format must be one of {', '.join(TABLE_FORMATS)}, not {format!r}")
     if format == "parquet":
         _pyarrow()
     folder = Path(folder)
-    if any(folder.glob("*/part-*")):
+    if not resume and any(folder.glob("*/part-*")):
         raise errors.folder_not_empty(str(folder))
+    other = next(f for f in TABLE_FORMATS if f != format)
+    if resume and any(next(folder.glob(f"{table}/part-*.{other}"), None) for table in TABLES if table != "documents"):
+        raise errors.mixed_table_formats(str(folder), other, format)
     for table in TABLES:
         (folder / table).mkdir(parents=True, exist_ok=True)
     return folder
@@ -360,6 +367,47 @@ def _schema(table: str) -> Any:
     return pa.schema(list(columns.items()))
 
 
+def complete_partitions(folder: str | Path, format: str = "jsonl") -> frozenset[int]:
+    """The numbers of the partitions whose files are in every table of `folder`. Each file is
+    renamed into place whole, so such a partition was written to its end; one with only some of
+    its files (its run was killed while writing it) is not complete, and is written again."""
+    complete: set[int] | None = None
+    for table in TABLES:
+        suffix = "jsonl" if table == "documents" else format
+        numbers = {int(match[1]) for path in (Path(folder) / table).glob(f"part-*.{suffix}")
+                   if (match := _PART.fullmatch(path.name)) and match[2] == suffix}
+        complete = numbers if complete is None else complete & numbers
+    return frozenset(complete or ())
+
+
+def _check_partition(folder: Path, partition: int, format: str, ids: list[str], size: int) -> None:
+    """Raise `E163` unless the files of a complete partition hold the documents `ids`, in order
+    (those that failed are rows of `errors` instead): the partition the input gives it now."""
+    name = f"part-{partition:05d}"
+    with open(folder / "documents" / f"{name}.jsonl", encoding="utf-8") as stream:
+        written = [json.loads(line)["doc_id"] for line in stream if line.strip()]
+    if format == "parquet":
+        import pyarrow.parquet as pq
+
+        failed = pq.read_table(folder / "errors" / f"{name}.parquet", columns=["doc_id"])["doc_id"].to_pylist()
+    else:
+        with open(folder / "errors" / f"{name}.jsonl", encoding="utf-8") as stream:
+            failed = [json.loads(line)["doc_id"] for line in stream if line.strip()]
+    if (sorted(written + failed) == sorted(ids)) if failed else written == ids:
+        return
+    held = f"{len(written) + len(failed)} documents, {_ids(written)}"
+    if failed:
+        held += f" and error rows {_ids(failed)}"
+    raise errors.partition_mismatch(
+        str(folder), partition,
+        f"holds {held}, but the input's documents {partition * size + 1}-{partition * size + len(ids)} in partitions "
+        f"of {size} are {_ids(ids)}")
+
+
+def _ids(ids: list[str]) -> str:
+    return "none" if not ids else repr(ids[0]) if len(ids) == 1 else f"{ids[0]!r} to {ids[-1]!r}"
+
+
 def _pyarrow() -> Any:
     try:
         import pyarrow
@@ -406,21 +454,39 @@ def extract_stream(
     folder: Path | None = None,
     format: str = "jsonl",
     keep: bool = True,
+    done: Collection[int] = frozenset(),
 ) -> Iterator[dict[str, Any]]:
     """Result records of a stream of (text, id) pairs extracted on `client`'s cluster, in order,
     with texts. Partitions of `partition_size` go out a few per worker at a time, so the stream is
     never read far ahead. With `folder`, each task also writes its partition there (see
-    `write_partitions`); with `keep=False`, only error rows come back."""
+    `write_partitions`); with `keep=False`, only error rows come back.
+
+    To resume a run, `done` numbers the partitions already in `folder` (`complete_partitions`):
+    partition n is always documents n*partition_size to (n+1)*partition_size-1 of the stream, so
+    each of those is checked to hold its documents (`E163` if not: another input, another
+    partition size) and is neither extracted nor yielded again."""
+    if done and folder is None:
+        raise ValueError("done names partitions of a folder: give the folder")
     job = Job(model, fast, batch_size, text=True, attribution_model=attribution_model)
     load_on_workers(client, model, fast, attribution_model)
     window = 4 * max(1, len(client.scheduler_info()["workers"]))
     pending: deque = deque()
+    partitions = 0
     for n, part in enumerate(_windows(iter(items), partition_size)):
+        partitions = n + 1
+        if n in done:
+            ids = [_document(item, f"doc{n}.{index}", job)[1] for index, item in enumerate(part)]
+            _check_partition(folder, n, format, ids, partition_size)
+            continue
         pending.append(client.submit(_extract_and_write, part, n, job, folder, format, keep, pure=False))
         if len(pending) >= window:
             yield from pending.popleft().result()
     while pending:
         yield from pending.popleft().result()
+    beyond = sorted(n for n in done if n >= partitions)
+    if beyond:
+        raise errors.partition_mismatch(str(folder), beyond[0], f"is there, but the input makes only {partitions} "
+                                        f"partitions of {partition_size}")
 
 
 def _extract_and_write(items: list, partition: int, job: Job, folder: Path | None, format: str,

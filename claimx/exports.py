@@ -206,14 +206,18 @@ def append_jsonl(extractions: Iterable[Extraction], path: str | os.PathLike, *, 
     last line a killed run left, each document's line is appended to `path` and flushed whole as
     it comes. Killed at any moment, the file holds complete lines and at most one partial last
     line, so a later run can go on after `jsonl_doc_ids(path)`; the lines are the bytes
-    `write_jsonl` writes, so the finished file is the same."""
+    `write_jsonl` writes, so the finished file is the same. The file is touched only once the
+    first document has come: a stream that raises before (a resume refused) leaves it as it was."""
     exclude = None if text else {"text"}
+    lines = ((json_text(e.model_dump(mode="json", exclude=exclude)) + "\n").encode("utf-8") for e in extractions)
+    line = next(lines, None)
     path = Path(path)
-    with open(path, "a+b") as out:
+    with output_errors(str(path)), open(path, "a+b") as out:
         out.truncate(_complete_length(out))
-        for extraction in extractions:
-            out.write((json_text(extraction.model_dump(mode="json", exclude=exclude)) + "\n").encode("utf-8"))
+        while line is not None:
+            out.write(line)
             out.flush()
+            line = next(lines, None)
     return path
 
 
