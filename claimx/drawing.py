@@ -58,14 +58,17 @@ def draw_actor_graph(graph: nx.MultiDiGraph, path: str | os.PathLike, *, top: in
     _legend(fig, acts, bool(layout.edges))
     path = Path(path)
     suffix = path.suffix.lower().lstrip(".") or "png"
-    from claimx.exports import atomic_open
+    from claimx.exports import write_bytes
 
-    # SVG ids from a fixed salt: same input, same file; written as every output is, never clobbering
-    with rc_context({"svg.hashsalt": "claimx"}), atomic_open(path, "wb") as out:
+    def save(out: IO[bytes]) -> None:
         if suffix == "png":
             _save_png(fig, out)
         else:
             fig.savefig(out, format=suffix, dpi=DPI, facecolor="white", metadata=_METADATA.get(suffix))
+
+    # SVG ids from a fixed salt: same input, same file; written as every output is, never clobbering
+    with rc_context({"svg.hashsalt": "claimx"}):
+        write_bytes(path, save)
     return path
 
 

@@ -94,7 +94,7 @@ def bad_attribution_model(path: str, reason: str) -> ClaimxError:
 
 
 def disk_full(target: str) -> OutputError:
-    return OutputError("E150", f"no space left on the device while writing {target}; a file there before is as it was")
+    return OutputError("E150", f"no space left on the device while writing {target}")
 
 
 def cannot_write(target: str, exc: OSError) -> OutputError:

@@ -15,12 +15,14 @@ import errno
 import json
 import os
 import re
+import socket
 import stat
 import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,61 +54,105 @@ CLAIM_FIELDS = ("doc", "id", "kind", "act", "speaker", "speaker_mention", "conte
 def write_text(path: str | os.PathLike, write: Callable[[IO[str]], None]) -> Path | None:
     """Write text to `path` ("-": standard output) as `atomic_open` does. `write` receives the
     open text stream. A full disk or an unwritable target raises a coded error (`OutputError`)."""
-    if str(path) == "-":
-        with output_errors("standard output"):
-            write(sys.stdout)
-            sys.stdout.flush()
-        return None
     with atomic_open(path, "w") as stream:
         write(stream)
-    return Path(path)
+    return None if str(path) == "-" else Path(path)
+
+
+def write_bytes(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> Path | None:
+    """`write_text` for binary formats (Parquet, PNG): `write` receives the open byte stream."""
+    with atomic_open(path, "wb") as stream:
+        write(stream)
+    return None if str(path) == "-" else Path(path)
 
 
 @contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     """A stream ("w": UTF-8 text, "wb": bytes) to write `path` with, so that it never clobbers:
     - a regular file (or a new one) is written to a temporary file beside it, which replaces it
-      only once the block ends without error, with the permissions a new file normally gets;
-      writing the same path again, as a retried task does, leaves one whole file;
+      only once the block ends without error; a file keeps its permissions, a new one gets
+      those a new file normally gets; writing the same path again, as a retried task does,
+      leaves one whole file;
     - a symbolic link is followed, and its target written that way: the link stays;
-    - a character device, a FIFO or a socket (`/dev/null`, `/dev/stdout`, a named pipe) is
-      written through, as it streams.
-    Temporary files of this naming pattern that a killed run left beside the target are removed
-    first. A full disk or an unwritable target raises a coded error (`OutputError`)."""
-    with output_errors(str(path)):
+    - "-", or a path to this process's standard output or error (`/dev/stdout`, even when that
+      is redirected to a file), is that stream, written as it goes;
+    - a character device, a FIFO or a socket (`/dev/null`, a named pipe) is written through.
+    Temporary files of this naming pattern that a killed run on this machine left beside the
+    target are removed first. A full disk or an unwritable target raises a coded error
+    (`OutputError`)."""
+    with output_errors("standard output" if str(path) == "-" else str(path)):
+        stream = _std_stream(path)
+        if stream is not None:
+            out = stream.buffer if "b" in mode else stream
+            yield out
+            out.flush()
+            return
         try:
             kind = os.stat(path).st_mode  # through any symbolic link
         except FileNotFoundError:
             kind = stat.S_IFREG  # a new file, or a link to one
         if stat.S_ISDIR(kind):
             raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
-        if not stat.S_ISREG(kind):  # /dev/stdout is a link to a pipe or a terminal
-            with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as stream:
-                yield stream
+        if not stat.S_ISREG(kind):
+            with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as out:
+                yield out
             return
         target = Path(os.path.realpath(path))
         _remove_stale(target)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{_TEMP_MARK}{os.getpid()}-", suffix=".tmp",
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{_temp_mark()}{os.getpid()}-", suffix=".tmp",
                                    dir=target.parent)
         try:
-            with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as stream:
-                yield stream
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as out:
+                yield out
+            try:
+                mode_bits = stat.S_IMODE(os.stat(target).st_mode)  # an existing file keeps its own
+            except FileNotFoundError:
+                mode_bits = 0o666 & ~_umask()
+            os.chmod(tmp, mode_bits)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
 
-_TEMP_MARK = "claimx-"  # temporary files are named .<target>.claimx-<pid>-<random>.tmp
+def _std_stream(path: str | os.PathLike) -> IO[str] | None:
+    """sys.stdout or sys.stderr when `path` is "-" or names the same file as one of them."""
+    if str(path) == "-":
+        return sys.stdout
+    try:
+        theirs = os.stat(path)
+    except OSError:
+        return None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            mine = os.fstat(stream.fileno())
+        except (OSError, ValueError, AttributeError):  # a stream with no file behind it
+            continue
+        if (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino):
+            return stream
+    return None
+
+
+@cache
+def _umask() -> int:
+    """The process's umask, read once (reading it means setting it, which other threads would see)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+@cache
+def _temp_mark() -> str:
+    """The start of a temporary file's name after its target's: claimx, this machine, then the pid."""
+    host = "".join(c if c.isalnum() else "_" for c in socket.gethostname())[:40]
+    return f"claimx-{host}-"
 
 
 def _remove_stale(target: Path) -> None:
-    """Remove the temporary files beside `target` that claimx processes which are no longer
-    running left there (a run killed mid-write)."""
-    prefix = f".{target.name}.{_TEMP_MARK}"
+    """Remove the temporary files beside `target` that claimx processes on this machine which
+    are no longer running left there (a run killed mid-write). Another machine's, on a shared
+    folder, are left alone: its processes cannot be seen from here."""
+    prefix = f".{target.name}.{_temp_mark()}"
     try:
         names = [n for n in os.listdir(target.parent) if n.startswith(prefix) and n.endswith(".tmp")]
     except OSError:
@@ -313,13 +359,7 @@ def write_claims_parquet(extractions: Iterable[Extraction], path: str | os.PathL
             if group:
                 writer.write_table(pa.Table.from_pylist(group, schema=schema))
 
-    if str(path) == "-":
-        write(sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-        return None
-    with atomic_open(path, "wb") as out:
-        write(out)
-    return Path(path)
+    return write_bytes(path, write)
 
 
 def claim_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:

@@ -77,7 +77,10 @@ def extract_windows(
     """The Extraction of a long (cleaned) `text`, window by window. `parse` gives a window's
     Doc; `analyse(doc, text=, base=, known_names=, line_base=)` its result, entity keys and
     resolver (`component.analyse_window`)."""
-    known: dict[str, list[tuple[int, str]]] = {}  # surname → (offset in text, full name)
+    # surname → (offset in text, full name) of the full names given in earlier windows' own
+    # chunks. A surname alone names the one given last before it, so forms older than the last
+    # one before a window are dropped as windows advance, and what is carried stays small.
+    known: dict[str, list[tuple[int, str]]] = {}
     entities: dict[str, dict[str, Any]] = {}  # resolver key → what the Entity is made of
     firsts: dict[str, int] = {}  # resolver key → offset of its first mention anywhere
     claims: list[tuple[Claim, tuple[str, ...], tuple[str, ...]]] = []  # a claim, its speakers' and targets' keys
@@ -87,8 +90,13 @@ def extract_windows(
         counted = window.start
         piece = text[window.start : window.end]
         doc = parse(piece)
-        local_names = {surname: [(at - window.start, name) for at, name in forms if at < window.start]
-                       for surname, forms in known.items()}
+        local_names = {}
+        for surname, forms in known.items():
+            before = [k for k, (at, _) in enumerate(forms) if at < window.start]
+            if before:
+                del forms[: before[-1]]  # the last form before the window, and those after it
+                at, name = forms[0]
+                local_names[surname] = [(at - window.start, name)]
         result, keys, resolver = analyse(doc, text=piece, base=window.start, known_names=local_names,
                                          line_base=lines)
         del doc
@@ -97,8 +105,9 @@ def extract_windows(
                 firsts[record.key] = min(firsts.get(record.key, window.start + record.first),
                                          window.start + record.first)
             for surname, forms in resolver.full_names.items():
-                mine = [(window.start + at, name) for at, name in forms if at >= 0]
-                known.setdefault(surname, []).extend(f for f in mine if f not in known.get(surname, ()))
+                known.setdefault(surname, []).extend(
+                    (window.start + at, name) for at, name in forms
+                    if window.own_start <= window.start + at < window.own_end)
         for entity in result.entities:
             seen = entities.setdefault(keys[entity.id], {"name": entity.name, "kind": entity.kind, "aliases": {},
                                                          "kb_id": entity.kb_id})

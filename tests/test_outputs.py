@@ -48,11 +48,7 @@ def test_outputs_a_fifo_is_written_through(tmp_path):
 
 
 def test_outputs_a_character_device_stays_one(tmp_path):
-    device = tmp_path / "null-dev"
-    try:
-        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # /dev/null's numbers
-    except PermissionError:
-        device = "/dev/null"  # not root: the system's own, which a plain user cannot replace anyway
+    device = _device(tmp_path, "null", 3)
     _write(device)
     assert stat.S_ISCHR(os.stat(device).st_mode)
 
@@ -66,24 +62,53 @@ def test_outputs_dev_stdout_streams_to_the_callers_stdout(tmp_path):
     assert os.path.islink("/dev/stdout") or stat.S_ISCHR(os.stat("/dev/stdout").st_mode)
 
 
+def test_outputs_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    log = tmp_path / "log.txt"
+    log.write_text("kept\n")
+    with open(log, "a") as sink:
+        out = subprocess.run([*CLAIMX, "extract", str(tmp_path / "a.txt"), "-q", "-o", "/dev/stdout", "--format",
+                              "jsonl"], stdout=sink, stderr=subprocess.PIPE, text=True)
+    assert out.returncode == 0, out.stderr
+    lines = log.read_text().splitlines()
+    assert lines[0] == "kept" and json.loads(lines[1])["claims"]
+    assert os.path.islink("/dev/stdout")
+
+
 def test_outputs_temporary_files_a_killed_run_left_are_removed(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    stale = tmp_path / f".out.jsonl.claimx-{dead.pid}-x1y2.tmp"
-    alive = tmp_path / f".out.jsonl.claimx-{os.getpid()}-z3w4.tmp"  # a run still writing
+    mark = exports._temp_mark()  # claimx-<host>-
+    stale = tmp_path / f".out.jsonl.{mark}{dead.pid}-x1y2.tmp"
+    alive = tmp_path / f".out.jsonl.{mark}{os.getpid()}-z3w4.tmp"  # a run still writing
+    elsewhere = tmp_path / f".out.jsonl.claimx-otherhost-{dead.pid}-k5.tmp"  # a run on another machine
     other = tmp_path / ".out.jsonl.notes.tmp"  # not claimx's naming
-    for path in (stale, alive, other):
+    for path in (stale, alive, elsewhere, other):
         path.write_text("partial")
     _write(tmp_path / "out.jsonl")
-    assert not stale.exists() and alive.exists() and other.exists()
+    assert not stale.exists() and alive.exists() and elsewhere.exists() and other.exists()
     assert (tmp_path / "out.jsonl").read_text() == "new"
 
 
-def test_outputs_a_full_disk_is_a_coded_error_and_keeps_the_old_file(tmp_path):
-    with pytest.raises(OutputError, match=r"\[E150\].*/dev/full"):
-        exports.write_text("/dev/full", lambda out: out.write("x" * 100_000))
+def _device(tmp_path, name: str, minor: int) -> str:
+    """A private copy of a memory device (/dev/null is 1,3; /dev/full 1,7), so that a test of
+    code that wrongly replaced it could never replace the system's own; the system's when this
+    user may not make device nodes."""
+    device = tmp_path / name
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except PermissionError:
+        return f"/dev/{name}"
+    return str(device)
+
+
+def test_outputs_a_full_disk_is_a_coded_error(tmp_path):
+    full = _device(tmp_path, "full", 7)
+    with pytest.raises(OutputError, match=r"\[E150\].*full"):
+        exports.write_text(full, lambda out: out.write("x" * 100_000))
+    assert stat.S_ISCHR(os.stat(full).st_mode)
     (tmp_path / "a.txt").write_text(ARTICLE)
-    for command, stdout in ((["-o", "/dev/full", "--format", "jsonl"], None), ([], "/dev/full")):
+    for command, stdout in ((["-o", full, "--format", "jsonl"], None), ([], full)):
         with open(stdout, "w") if stdout else contextlib.nullcontext() as sink:
             out = subprocess.run([*CLAIMX, "extract", str(tmp_path / "a.txt"), *command],
                                  stdout=sink or subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -199,3 +224,11 @@ def test_outputs_a_lone_surrogate_in_a_record_reaches_every_output(tmp_path):
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
     assert all(path.stat().st_size > 0 for path in outputs)
     assert "Ann Lee" in outputs[2].read_text(encoding="utf-8")
+
+
+def test_outputs_a_rewritten_file_keeps_its_permissions(tmp_path):
+    private = tmp_path / "private.jsonl"
+    private.write_text("old")
+    private.chmod(0o600)
+    _write(private)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600 and private.read_text() == "new"
