@@ -198,8 +198,7 @@ def find_statements(
             if speakers:
                 claims.append((doc, given, claim, speakers))
 
-    tokens = [words(claim.text) for _, _, claim, _ in claims]
-    content = [content_words(t) for t in tokens]
+    content = [content_words(words(claim.text)) for _, _, claim, _ in claims]
     keep = [i for i, c in enumerate(content) if c]
     block_of: dict[tuple[str, ...], int] = {}
     blocks = np.array([block_of.setdefault(claims[i][3], len(block_of)) for i in keep], dtype=np.int64)
@@ -208,7 +207,13 @@ def find_statements(
             for i in keep]
     pairs = candidate_pairs(blocks, sets, list(vocabulary))
 
-    folded = [[w.casefold().replace("’", "'") for w in t] for t in tokens]
+    folded: dict[int, list[str]] = {}  # casefolded words of the quotes compared, made as needed
+
+    def fold(i: int) -> list[str]:
+        if i not in folded:
+            folded[i] = [w.casefold().replace("’", "'") for w in words(claims[i][2].text)]
+        return folded[i]
+
     quoted = [claims[i][2].kind in _QUOTED for i in keep]
     parent = list(range(len(keep)))
     best: dict[int, tuple[tuple[float, bool, float, int], int]] = {}  # a reported claim → its best match
@@ -217,7 +222,7 @@ def find_statements(
         if quoted[a] and quoted[b]:
             root_a, root_b = _find(parent, a), _find(parent, b)
             if root_a != root_b:
-                short, long_ = sorted((folded[i], folded[j]), key=len)
+                short, long_ = sorted((fold(i), fold(j)), key=len)
                 if quotes_match(short, long_, len(content[i] & content[j]), overlap=quote_overlap):
                     parent[max(root_a, root_b)] = min(root_a, root_b)
         elif reported_match(content[i], content[j], overlap=reported_overlap):
@@ -236,7 +241,7 @@ def find_statements(
         groups.setdefault(_find(parent, a), []).append(i)
     statements = []
     for members in sorted((m for m in groups.values() if len(m) > 1), key=min):
-        statements.append(_statement([claims[i] for i in members], [tokens[i] for i in members], meta))
+        statements.append(_statement([claims[i] for i in members], [words(claims[i][2].text) for i in members], meta))
     return statements
 
 

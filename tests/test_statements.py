@@ -143,7 +143,8 @@ def test_statements_join_edits_truncations_and_reported_versions():
     assert harbour.speakers == ("entity:ana ruiz",) and harbour.speaker_name == "Ana Ruiz"
     assert found["gazette-1", "c2"] is found["courier-1", "c1"] is found["post-1", "c1"] is found["daily-1", "c1"] \
         is found["bulletin-1", "c3"]  # "council tax would not go up this year"
-    assert found["gazette-1", "c4"] is found["bulletin-1", "c4"] and found["courier-1", "c4"] is found["bulletin-1", "c5"]
+    assert found["gazette-1", "c4"] is found["bulletin-1", "c4"]
+    assert found["courier-1", "c4"] is found["bulletin-1", "c5"]
 
 
 def test_statements_keep_other_statements_of_the_speaker_apart():
@@ -243,8 +244,8 @@ def test_statements_through_the_extractor(extract):
         "b": "Mayor Ana Ruiz said on Tuesday that the harbour would reopen in May.",
         "c": "HARBOUR TO REOPEN\n\n“The harbour will reopen in May,” Ruiz said. She added that the cranes were old.",
         "d": 'Tom Hale said: "The harbour will reopen in May." Hale runs the ferry company.',
-        "e": 'Ana Ruiz said the harbour would stay closed to cruise ships until the autumn. "We will not raise council '
-             'tax this year," she said.',
+        "e": 'Ana Ruiz said the harbour would stay closed to cruise ships until the autumn. "We will not raise '
+             'council tax this year," she said.',
     }
     docs = [extract(text).model_copy(update={"doc_id": doc_id}) for doc_id, text in texts.items()]
     statements = find_statements(docs)
