@@ -13,7 +13,9 @@ reporting it gives a claim. `find_statements` groups a corpus's claims into stat
 - a reported version ("Ruiz said the harbour would reopen in May") joins a quote, or another
   reported version, when the smaller of their content-word sets (lowercased, light suffixes off, no
   stop words) lies in the other for at least `REPORTED_OVERLAP` of its words, sharing at least
-  `MIN_SHARED_WORDS`.
+  `MIN_SHARED_WORDS`, and neither negates what the other does not; a reported version joins
+  only the report it matches best (highest containment, then one of its own document, then
+  Jaccard), so that a short headline never bridges two statements that both contain it.
 
 Only groups of two or more claims are statements: a claim reported once already has its claim
 node, and a statement id that links nothing would only double it.
