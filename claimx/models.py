@@ -108,6 +108,25 @@ class Extraction(FrozenModel):
     claims: tuple[Claim, ...] = ()
     entities: tuple[Entity, ...] = ()
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Extraction:
+        """Ids are unique and every reference resolves, so a graph, a report or a table made
+        from a hand-built or edited result cannot mix two claims up or lose an entity."""
+        entity_ids = {entity.id for entity in self.entities}
+        if len(entity_ids) != len(self.entities):
+            raise ValueError("two entities share an id")
+        if len({claim.id for claim in self.claims}) != len(self.claims):
+            raise ValueError("two claims share an id")
+        for claim in self.claims:
+            speaker = claim.speaker
+            refs = [t.id for t in claim.targets]
+            if speaker is not None:
+                refs += [i for i in (speaker.entity_id, *speaker.entity_ids) if i is not None]
+            missing = [ref for ref in refs if ref not in entity_ids]
+            if missing:
+                raise ValueError(f"claim {claim.id!r} refers to entity {missing[0]!r}, which is not among the entities")
+        return self
+
     def entity(self, entity_id: str) -> Entity:
         """The entity with this id; KeyError names the id if there is none."""
         for entity in self.entities:

@@ -10,7 +10,7 @@ import pytest
 
 from claimx.errors import InputError
 from claimx.evaluate import GoldAttribution, GoldDoc, covers, read_gold, score
-from claimx.models import Claim, EntityRef, Extraction, Speaker, Span
+from claimx.models import Claim, Entity, EntityRef, Extraction, Speaker, Span
 
 TEXT = (
     'Mayor Lena Brandt said the harbour bridge would reopen in May. '
@@ -96,8 +96,13 @@ def _seed_gold(
 
 
 def _score(text: str, golds: list[GoldAttribution], claims: list[Claim]):
+    """Score hand-built claims: each gets an id of its own, and each target ref its entity, as an
+    Extraction requires."""
     doc = GoldDoc(id="doc", text=text, attributions=tuple(golds))
-    return score([doc], [Extraction(text=text, claims=tuple(claims))])
+    claims = [c if c.id != "c" else c.model_copy(update={"id": f"c{n}"}) for n, c in enumerate(claims)]
+    refs = {ref.id: ref.name for claim in claims for ref in claim.targets}
+    entities = tuple(Entity(id=i, name=name, kind="unknown") for i, name in refs.items())
+    return score([doc], [Extraction(text=text, claims=tuple(claims), entities=entities)])
 
 
 def _write_jsonl(path: Path, rows: list[Any]) -> Path:

@@ -45,7 +45,7 @@ def _corpus(root: Path, name: str = "news-dev") -> Path:
 def _claim(content: str, mention: str, name: str) -> Claim:
     start, end = _at(content)
     m_start, m_end = _at(mention)
-    return Claim(id="c", content=Span(start=start, end=end, text=content), kind="indirect",
+    return Claim(id=f"c{start}", content=Span(start=start, end=end, text=content), kind="indirect",
                  speaker=Speaker(mention=Span(start=m_start, end=m_end, text=mention), name=name))
 
 
