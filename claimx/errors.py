@@ -132,3 +132,7 @@ def mixed_table_formats(folder: str, found: str, wanted: str) -> InputError:
     """A folder output to resume in one table format that holds partitions in the other."""
     return InputError("E164", f"cannot resume {folder} as {wanted}: it holds {found} partitions; resume with "
                               f"--format {found}, or write to a new folder")
+
+
+def bad_date(doc: str, value: object) -> InputError:
+    return InputError("E170", f"document {doc!r}: published {value!r} is not an ISO date or datetime")

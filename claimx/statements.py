@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from claimx.errors import InputError
+from claimx.errors import bad_date
 from claimx.graph import UniqueNames, entity_node, full_names
 from claimx.models import Claim, Extraction, FrozenModel, Kind
 from claimx.text import XML_ILLEGAL
@@ -422,8 +422,7 @@ def _metadata(doc: str, fields: Mapping[str, Any] | None) -> tuple[str | None, s
         try:
             moment = datetime.fromisoformat(str(published).strip())
         except ValueError:
-            raise InputError("E170", f"document {doc!r}: published {published!r} is not an ISO date or datetime") \
-                from None
+            raise bad_date(doc, published) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     text = published.isoformat() if isinstance(published, (date, datetime)) else str(published).strip()
