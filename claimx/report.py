@@ -34,6 +34,7 @@ class Row:
     claim: Claim
     text: str
     doc: str
+    doc_index: int
     anchor: str
     speakers: tuple[str, ...]
     targets: tuple[str, ...]
@@ -102,7 +103,7 @@ def render_report(extractions: Extraction | Iterable[Extraction], *, title: str 
         layout=layout,
         actors=[(keys[a.id], a) for a in layout.actors],
         edges=_edges(layout, keys),
-        n_actors=sum(1 for node in keys if graph.degree(node)),
+        n_actors=len(_actors(rows, names)),
         n_shown=len(shown),
         script=_script(),
     )
@@ -130,7 +131,7 @@ def _rows(docs: list[Extraction], graph, keys: dict[str, str], names: dict[str, 
         targets = tuple(dict.fromkeys(keys[v] for _, v, d in graph.out_edges(node, data=True)
                                       if d.get("type") == "about"))
         rows.append(Row(
-            claim=claim, text=without_surrogates(claim.text), doc=without_surrogates(_doc_name(docs[n], n)),
+            claim=claim, text=without_surrogates(claim.text), doc=without_surrogates(_doc_name(docs[n], n)), doc_index=n,
             anchor=f"d{n}-{claim.id}", speakers=speakers, targets=targets,
             speaker_names=", ".join(names[s] for s in speakers) or
             (without_surrogates(claim.speaker.name) if claim.speaker else "—"),
@@ -139,14 +140,22 @@ def _rows(docs: list[Extraction], graph, keys: dict[str, str], names: dict[str, 
     return rows
 
 
+def _actors(rows: list[Row], names: dict[str, str]) -> set[str]:
+    """The entities the network may show: those a claim links to another, named with a letter."""
+    from claimx.layout import has_letter
+
+    linked = {key for row in rows for s in row.speakers for t in row.targets if s != t for key in (s, t)}
+    return {key for key in linked if has_letter(names[key])}
+
+
 def _top_speakers(rows: list[Row], names: dict[str, str]) -> list[dict]:
     """The speakers with most claims: their key, name, claims per act, total and documents."""
     acts: dict[str, Counter] = {}
-    docs: dict[str, set[str]] = {}
+    docs: dict[str, set[int]] = {}  # by index: two documents may share a name
     for row in rows:
         for key in row.speakers:
             acts.setdefault(key, Counter())[row.claim.act] += 1
-            docs.setdefault(key, set()).add(row.doc)
+            docs.setdefault(key, set()).add(row.doc_index)
     ranked = sorted(acts, key=lambda key: (-sum(acts[key].values()), names[key].casefold()))
     return [{"key": key, "name": names[key], "acts": acts[key], "total": sum(acts[key].values()),
              "docs": len(docs[key])} for key in ranked[:TOP_SPEAKERS]]

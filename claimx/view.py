@@ -49,7 +49,7 @@ def render_html(extraction: Extraction, *, standalone: bool = True, title: str |
     """One document as HTML. `standalone=False` gives a fragment, as Jupyter embeds it."""
     from claimx import __version__
 
-    return environment().get_template("document.html").render(
+    return without_surrogates(environment().get_template("document.html").render(
         standalone=standalone,
         title=title or extraction.doc_id or "document",
         pieces=article_pieces(extraction),
@@ -58,7 +58,7 @@ def render_html(extraction: Extraction, *, standalone: bool = True, title: str |
         acts={c.act for c in extraction.claims},
         colours=ACT_TINTS,
         version=__version__,
-    )
+    ))  # a lone surrogate anywhere (a name, a title) would make the page unwritable as UTF-8
 
 
 def claim_tip(claim) -> str:

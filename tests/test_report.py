@@ -118,3 +118,12 @@ def test_report_takes_lone_surrogates_and_markup_in_names(tmp_path):
 def test_report_of_nothing_is_still_a_page():
     html = claimx.render_report([])
     assert "0 documents · 0 claims" in html and "No claim has a speaker." in html
+
+
+def test_report_counts_documents_that_share_a_name_apart(nlp):
+    results = list(claimx.extract_many([(TEXTS[0][0], "same"), (TEXTS[0][0], "same")], nlp=nlp))
+    with pytest.warns(UserWarning, match="renamed"):
+        html = claimx.render_report(results)
+    speakers = html.split('id="speakers"')[1].split("</table>")[0]
+    ruiz = speakers.split("Ana Ruiz")[1].split("</tr>")[0]
+    assert ruiz.rstrip().endswith('<td class="num">2</td>')  # spoke in both documents

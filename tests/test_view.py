@@ -17,3 +17,8 @@ def test_view_html_highlights_speaker_cue_claim_and_target(extract):
 def test_view_jupyter_shows_a_fragment(extract):
     fragment = extract(TEXT)._repr_html_()
     assert "<!DOCTYPE" not in fragment and 'class="claimx"' in fragment
+
+
+def test_view_a_lone_surrogate_anywhere_still_makes_a_page(extract):
+    html = render_html(extract("“We will win \ud800,” said Ana Ruiz.", doc_id="d\ud800"))
+    assert html.encode("utf-8") and "\ufffd" in html
