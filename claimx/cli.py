@@ -53,11 +53,13 @@ def _main(
     """claimx command line."""
 
 
-def _sources(paths: List[str], failures: list[str]) -> list[str]:
+def _sources(paths: List[str], failures: list[str], outlets: dict[str, str] | None = None) -> list[str]:
     """The files to read, in order: each file named, whatever its suffix ("-" is standard input);
     from each folder and its subfolders, the text, JSONL and Parquet files, hidden files and
     folders left out. The other files a folder holds are left out too, and counted once on
-    standard error (not as failures): a folder of articles often holds notes and metadata."""
+    standard error (not as failures): a folder of articles often holds notes and metadata.
+    `outlets` gets the outlet of each text file in a subfolder of a folder named: the name of
+    the folder it is in (news/<outlet>/x.txt)."""
     sources: list[str] = []
     left_out: Counter[str] = Counter()
     for raw in paths:
@@ -74,6 +76,9 @@ def _sources(paths: List[str], failures: list[str]) -> list[str]:
             if not found:
                 typer.echo(f"claimx: no files to read in {path}", err=True)
             sources.extend(str(file) for file in found)
+            if outlets is not None:
+                outlets.update((str(file), file.parent.name) for file in found
+                               if file.parent != path and file.suffix.lower() in _TEXT_SUFFIXES)
     if left_out:
         n = sum(left_out.values())
         kinds = ", ".join(f"{count} {suffix or 'with no suffix'}"
@@ -100,23 +105,31 @@ def _folder_files(folder: Path, left_out: Counter[str]) -> list[Path]:
     return sorted(found)
 
 
-def _inputs(sources: List[str], failures: list[str], text_field: str = "text",
-            id_field: str = "id") -> Iterator[tuple[str, str]]:
-    """(text, document id) for every readable source; unreadable ones are reported and skipped.
-    A JSONL (.jsonl, .ndjson) or Parquet file holds records: their text in `text_field`, their id
-    in `id_field`; any other file is UTF-8 text."""
+# The metadata of a record, by the field that holds it unless a flag names another (`_metadata`)
+_METADATA_FIELDS = {"outlet": "outlet", "published": "published", "url": "url", "title": "title"}
+
+
+def _inputs(sources: List[str], failures: list[str], text_field: str = "text", id_field: str = "id",
+            fields: dict[str, str] | None = None,
+            outlets: dict[str, str] | None = None) -> Iterator[tuple[str, dict[str, str]]]:
+    """(text, context) for every readable source, the context holding the document's "id" and
+    the metadata it has (`extract_many`'s); unreadable ones are reported and skipped. A JSONL
+    (.jsonl, .ndjson) or Parquet file holds records: their text in `text_field`, their id in
+    `id_field`, their metadata in `fields` (metadata name → record field; `_METADATA_FIELDS`
+    without it); any other file is UTF-8 text, whose outlet `outlets` may give (`_sources`)."""
+    fields = _METADATA_FIELDS if fields is None else fields
     for source in sources:
         if source == "-":
             text = _decode(_without_bom(sys.stdin.buffer.read()), "<stdin>", failures)
             if text is not None:
-                yield text, "<stdin>"
+                yield text, {"id": "<stdin>"}
             continue
         file = Path(source)
         if file.suffix.lower() in _RECORD_SUFFIXES:
-            yield from _records(file, failures, text_field, id_field)
+            yield from _records(file, failures, text_field, id_field, fields)
             continue
         if file.suffix.lower() == ".parquet":
-            yield from _parquet_rows(file, failures, text_field, id_field)
+            yield from _parquet_rows(file, failures, text_field, id_field, fields)
             continue
         try:
             data = file.read_bytes()
@@ -126,10 +139,17 @@ def _inputs(sources: List[str], failures: list[str], text_field: str = "text",
             continue
         text = _decode(_without_bom(data), source, failures)
         if text is not None:
-            yield text, source
+            outlet = (outlets or {}).get(source)
+            yield text, {"id": source, **({"outlet": outlet} if outlet else {})}
 
 
-def _records(file: Path, failures: list[str], text_field: str, id_field: str) -> Iterator[tuple[str, str]]:
+def _doc_id(item: tuple[str, dict[str, str] | str]) -> str:
+    """The document id of an input: its context's "id" (or the context itself, a bare id)."""
+    return item[1]["id"] if isinstance(item[1], dict) else item[1]
+
+
+def _records(file: Path, failures: list[str], text_field: str, id_field: str,
+             fields: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
     """The documents of a JSONL file; a bad line is reported with its number and skipped."""
     try:
         stream = file.open("rb")
@@ -151,13 +171,14 @@ def _records(file: Path, failures: list[str], text_field: str, id_field: str) ->
                 typer.echo(f"claimx: skipped {where}: invalid JSON ({exc.msg})", err=True)
                 failures.append(where)
                 continue
-            yield from _document(record, where, failures, text_field, id_field)
+            yield from _document(record, where, failures, text_field, id_field, fields)
 
 
-def _document(record: object, where: str, failures: list[str], text_field: str,
-              id_field: str) -> Iterator[tuple[str, str]]:
-    """The (text, id) of a JSONL or Parquet record, named `where` when it has no id; a record
-    without text is reported, saying what it holds instead, and skipped."""
+def _document(record: object, where: str, failures: list[str], text_field: str, id_field: str,
+              fields: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """The (text, context) of a JSONL or Parquet record, named `where` when it has no id; a
+    record without text, or with metadata that is not a string or a `published` that is no ISO
+    date or datetime, is reported, saying what it holds instead, and skipped."""
     if not isinstance(record, dict):
         reason = f"the record is {_what(record)}, not an object with a field {text_field!r}"
     elif text_field not in record:
@@ -166,13 +187,40 @@ def _document(record: object, where: str, failures: list[str], text_field: str,
         reason = f"field {text_field!r} holds {_what(record[text_field])}, not a string"
     else:
         reason = None
+    doc_id = where if reason is not None or record.get(id_field) is None else str(record[id_field])
+    if reason is None:
+        context, reason = _metadata(record, fields, doc_id)
     if reason is not None:
         typer.echo(f"claimx: skipped {where}: {reason}", err=True)
         failures.append(where)
         return
-    text = record[text_field]
-    doc_id = record.get(id_field)
-    yield text, where if doc_id is None else str(doc_id)
+    yield record[text_field], {"id": doc_id, **context}
+
+
+def _metadata(record: dict, fields: dict[str, str], doc_id: str) -> tuple[dict[str, str], str | None]:
+    """A record's metadata, checked (`extraction.document_metadata`), or why it is refused. The
+    outlet's default field `outlet` has the alias `source`."""
+    from datetime import date
+
+    from claimx.errors import ClaimxError
+    from claimx.extraction import document_metadata
+
+    given = {}
+    for name, field in fields.items():
+        value = record.get(field)
+        if value is None and name == "outlet" and field == "outlet":
+            field, value = "source", record.get("source")
+        if value is None:
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and name != "published":
+            value = str(value)  # a numbered outlet or title
+        if not isinstance(value, str) and not (name == "published" and isinstance(value, date)):
+            return {}, f"field {field!r} holds {_what(value)}, not a string"
+        given[name] = value
+    try:
+        return document_metadata(given, doc_id), None
+    except ClaimxError as exc:
+        return {}, str(exc)
 
 
 def _what(value: object) -> str:
@@ -190,7 +238,8 @@ def _what(value: object) -> str:
     return "bytes" if isinstance(value, bytes) else f"a {type(value).__name__}"
 
 
-def _parquet_rows(file: Path, failures: list[str], text_field: str, id_field: str) -> Iterator[tuple[str, str]]:
+def _parquet_rows(file: Path, failures: list[str], text_field: str, id_field: str,
+                  fields: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
     """The documents of a Parquet file, read in row batches; a row with no text is reported by
     its number (from 1) and skipped."""
     from claimx import errors
@@ -202,11 +251,12 @@ def _parquet_rows(file: Path, failures: list[str], text_field: str, id_field: st
     row = 0
     try:
         table = pq.ParquetFile(file)
-        columns = [c for c in (text_field, id_field) if c in table.schema_arrow.names]
+        wanted = (text_field, id_field, *fields.values(), *(["source"] if fields.get("outlet") == "outlet" else []))
+        columns = [c for c in dict.fromkeys(wanted) if c in table.schema_arrow.names]
         for batch in table.iter_batches(columns=columns):
             for record in batch.to_pylist():
                 row += 1
-                yield from _document(record, f"{file}:{row}", failures, text_field, id_field)
+                yield from _document(record, f"{file}:{row}", failures, text_field, id_field, fields)
     except (OSError, ValueError) as exc:
         typer.echo(f"claimx: skipped {file} from row {row + 1}: not readable as Parquet ({exc})", err=True)
         failures.append(str(file))
@@ -288,6 +338,16 @@ def extract(
     id_field: str = typer.Option(
         "id", "--id-field", metavar="FIELD",
         help="Field holding the document id in JSONL or Parquet records (without one: file:line, file:row)."),
+    outlet_field: str = typer.Option(
+        "outlet", "--outlet-field", metavar="FIELD",
+        help="Field holding the outlet that published a JSONL or Parquet record (default: outlet, else source). "
+             "A text file in a subfolder of a folder named takes the subfolder's name as its outlet."),
+    published_field: str = typer.Option(
+        "published", "--published-field", metavar="FIELD",
+        help="Field holding a record's publication date, an ISO date or datetime (2024-05-01, "
+             "2024-05-01T09:30:00+02:00); a record with another value is reported and skipped."),
+    url_field: str = typer.Option("url", "--url-field", metavar="FIELD", help="Field holding a record's URL."),
+    title_field: str = typer.Option("title", "--title-field", metavar="FIELD", help="Field holding a record's title."),
     quiet: bool = typer.Option(False, "--quiet", "-q",
                                help="Print no claim listing; messages still go to standard error."),
     fast: bool = typer.Option(False, "--fast", help="Skip the entity recogniser: ~1.8x faster, weaker names."),
@@ -337,7 +397,8 @@ def extract(
     if resume:
         _or_exit(lambda: _resumable(targets))
     failures: list[str] = []
-    sources = _sources(paths, failures)
+    outlets: dict[str, str] = {}
+    sources = _sources(paths, failures, outlets)
     if any(Path(source).suffix.lower() == ".parquet" for source in sources if source != "-"):
         _or_exit(lambda: _require([("reading Parquet", "pyarrow", "dask")]))
     _make_folders(files)
@@ -346,7 +407,8 @@ def extract(
     # output taken by an output is not for the listing
     listing = (not quiet and not folders and (bool(outputs) or fmt in (None, "text"))
                and not any(_is_stdout(target) for target, _ in targets))
-    inputs = _counted(_inputs(sources, failures, text_field, id_field), seen)
+    fields = {"outlet": outlet_field, "published": published_field, "url": url_field, "title": title_field}
+    inputs = _counted(_inputs(sources, failures, text_field, id_field, fields, outlets), seen)
     if resume and files:
         inputs = _resumed(inputs, files[0][0])
     inputs = _progress(inputs)
@@ -433,7 +495,7 @@ def _resumable(targets: list[tuple[str, str]]) -> None:
                                            "it streams, and holds nothing to read back")
 
 
-def _resumed(inputs: Iterator[tuple[str, str]], target: str) -> Iterator[tuple[str, str]]:
+def _resumed(inputs: Iterator[tuple[str, Any]], target: str) -> Iterator[tuple[str, Any]]:
     """`inputs` without the documents the JSONL output `target` holds already, which must be
     their first ones, in order (`E161` if not: another input, another --id-field)."""
     from claimx import errors
@@ -443,14 +505,14 @@ def _resumed(inputs: Iterator[tuple[str, str]], target: str) -> Iterator[tuple[s
     if done:
         typer.echo(f"claimx: resuming {target} after the {len(done)} documents it holds", err=True)
 
-    def rest() -> Iterator[tuple[str, str]]:
+    def rest() -> Iterator[tuple[str, Any]]:
         for position, written in enumerate(done, 1):
             item = next(inputs, None)
             if item is None:
                 raise errors.resume_mismatch(target, f"it holds {len(done)} documents, the input only {position - 1}")
-            if item[1] != written:
+            if _doc_id(item) != written:
                 raise errors.resume_mismatch(target, f"its document {position} is {written!r}, but the input's "
-                                                     f"document {position} is {item[1]!r}")
+                                                     f"document {position} is {_doc_id(item)!r}")
         yield from inputs
 
     return rest()
@@ -503,7 +565,7 @@ def _counted(items: Iterator, seen: list[int]) -> Iterator:
         yield item
 
 
-def _on_dask(cluster, inputs: Iterator[tuple[str, str]], failures: list[str], *, scheduler: str | None,
+def _on_dask(cluster, inputs: Iterator[tuple[str, dict[str, str]]], failures: list[str], *, scheduler: str | None,
              workers: int | None, **settings) -> Iterator:
     """The results of `inputs` extracted on a Dask cluster, in order; a document that failed is
     reported with its id and reason, and counted as a failure."""

@@ -32,10 +32,10 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised by hiding dask in a test
     raise errors.needs_extra("claimx on Dask", exc.name or "dask", "dask") from exc
 
-from claimx.exports import atomic_open, claim_rows, json_text
-from claimx.extraction import DEFAULT_BATCH_SIZE, _windows, extract, extract_many
+from claimx.exports import CLAIM_FIELDS, atomic_open, claim_rows, json_text
+from claimx.extraction import DEFAULT_BATCH_SIZE, _windows, document_metadata, extract, extract_many
 from claimx.graph import finish_graph, full_names, merge_full_names, merge_graphs, partial_graph
-from claimx.models import Extraction, FrozenModel
+from claimx.models import METADATA, Extraction, FrozenModel
 from claimx.text import without_surrogates
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ TABLE_FORMATS = ("jsonl", "parquet")
 TABLES = ("documents", "claims", "entities", "edges", "errors")
 ENTITY_FIELDS = ("node", "name", "kind", "aliases", "docs", "n_docs", "mentions")
 EDGE_FIELDS = ("source", "target", "type", "doc")
+_ENTITY_EDGES = frozenset({"said", "about"})  # the graph edges the edges table holds
 _PART = re.compile(r"part-(\d+)\.(jsonl|parquet)")  # a partition's file in a table
 
 
@@ -181,12 +182,15 @@ def extract_frame(
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> db.Bag:
     """`extract_bag` over a dataframe's text column; documents are named by `id_column`, or by
-    the frame's index when it is None. A missing text (None, NaN) gives an error row."""
+    the frame's index when it is None, and take their metadata from the columns `outlet` (or
+    `source`), `published`, `url` and `title` that the frame has. A missing text (None, NaN)
+    gives an error row."""
+    meta = [column for column in (*METADATA, "source") if column in frame.columns]
     if id_column is None:
         id_column = frame.index.name or "index"
-        items = frame[[text_column]].to_bag(index=True, format="dict")
+        items = frame[[text_column, *meta]].to_bag(index=True, format="dict")
     else:
-        items = frame[[id_column, text_column]].to_bag(format="dict")
+        items = frame[[id_column, text_column, *meta]].to_bag(format="dict")
     return extract_bag(items, model=model, fast=fast, attribution_model=attribution_model, batch_size=batch_size,
                        text_field=text_column, id_field=id_column)
 
@@ -196,35 +200,45 @@ def extract_records(items: list, partition: int = 0, job: Job = Job(), nlp: Lang
     Without `nlp`, the worker's pipeline (or this process's default one)."""
     nlp, lock = _pipeline(job) if nlp is None else (nlp, nullcontext())
     rows: list[dict[str, Any] | None] = [None] * len(items)
-    docs: list[tuple[int, str, str]] = []
+    docs: list[tuple[int, str, str, dict[str, str]]] = []
     for index, item in enumerate(items):
-        value, doc_id = _document(item, f"doc{partition}.{index}", job)
+        value, doc_id, context = _document(item, f"doc{partition}.{index}", job)
+        try:
+            meta = document_metadata(context, doc_id)
+        except errors.ClaimxError as exc:
+            rows[index] = _error_row(doc_id, exc)
+            continue
         if isinstance(value, str):
-            docs.append((index, value, doc_id))
+            docs.append((index, value, doc_id, meta))
         elif isinstance(item, dict) and job.text_field not in item:
             rows[index] = _error_row(doc_id, errors.no_text_field(job.text_field))
         else:
             where = f"field {job.text_field!r}" if isinstance(item, dict) else "text"
             rows[index] = _error_row(doc_id, errors.not_text(value, where))
     with lock:
-        records = _records(nlp, [(text, doc_id) for _, text, doc_id in docs], job)
-    for (index, _, _), record in zip(docs, records):
+        records = _records(nlp, [(text, {**meta, "id": doc_id}) for _, text, doc_id, meta in docs], job)
+    for (index, *_), record in zip(docs, records):
         rows[index] = record
     return rows
 
 
-def _document(item: object, default_id: str, job: Job) -> tuple[object, str]:
-    """(text, id) of an item; the text is not checked yet, so a bad one becomes an error row."""
+def _document(item: object, default_id: str, job: Job) -> tuple[object, str, dict[str, Any]]:
+    """(text, id, context) of an item: a record gives its metadata fields (`outlet` or `source`,
+    `published`, `url`, `title`), a (text, context) pair its context's. Nothing is checked yet,
+    so a bad text or metadata value becomes an error row."""
+    context: dict[str, Any] = {}
     if isinstance(item, dict):
-        value, doc_id = item.get(job.text_field), item.get(job.id_field)
+        value, doc_id, context = item.get(job.text_field), item.get(job.id_field), item
     elif isinstance(item, tuple) and len(item) == 2:
         value, doc_id = item
+        if isinstance(doc_id, dict):
+            context, doc_id = doc_id, doc_id.get("id")
     else:
         value, doc_id = item, None
-    return value, default_id if doc_id is None else str(doc_id)
+    return value, default_id if doc_id is None else str(doc_id), context
 
 
-def _records(nlp: Language, docs: list[tuple[str, str]], job: Job) -> list[dict[str, Any]]:
+def _records(nlp: Language, docs: list[tuple[str, dict[str, str]]], job: Job) -> list[dict[str, Any]]:
     """Batched extraction; when a batch raises, its documents are redone one by one, so only the
     document that fails becomes an error row, and batching resumes after it."""
     exclude = None if job.text else {"text"}
@@ -234,14 +248,16 @@ def _records(nlp: Language, docs: list[tuple[str, str]], job: Job) -> list[dict[
             for result in extract_many(docs[len(out):], nlp=nlp, batch_size=job.batch_size):
                 out.append(result.model_dump(mode="json", exclude=exclude))
         except Exception:
-            for text, doc_id in docs[len(out):len(out) + job.batch_size]:
-                out.append(_one(nlp, text, doc_id, exclude))
+            for text, context in docs[len(out):len(out) + job.batch_size]:
+                out.append(_one(nlp, text, context, exclude))
     return out
 
 
-def _one(nlp: Language, text: str, doc_id: str, exclude: set[str] | None) -> dict[str, Any]:
+def _one(nlp: Language, text: str, context: dict[str, str], exclude: set[str] | None) -> dict[str, Any]:
+    doc_id = context["id"]
     try:
-        return extract(text, nlp, doc_id=doc_id).model_dump(mode="json", exclude=exclude)
+        meta = {field: context[field] for field in METADATA if field in context}
+        return extract(text, nlp, doc_id=doc_id, **meta).model_dump(mode="json", exclude=exclude)
     except errors.ClaimxError as exc:
         return _error_row(doc_id, exc)
     except Exception as exc:
@@ -301,7 +317,8 @@ def write_partitions(results: db.Bag, folder: str | Path, *, format: str = "json
     - documents: the result records of the documents (JSONL, read back with `claimx.read_jsonl`);
     - claims: one flat row per claim (`claimx.claim_rows`);
     - entities: the entity nodes of each partition's graph, keyed by `node`;
-    - edges: source, target, type ("said" or "about") and doc of each graph edge;
+    - edges: source, target, type ("said" or "about") and doc of each graph edge between an
+      entity and a claim (a claim's document and outlet are in its claims row);
     - errors: the `DocumentError` rows.
 
     Each file is written whole under its partition's name, so a partition retried after a lost
@@ -322,7 +339,7 @@ def write_partition(records: list[dict[str, Any]], folder: Path, partition: int,
     entities = [{"node": node, **{k: data[k] for k in ENTITY_FIELDS[1:]}}
                 for node, data in graph.nodes(data=True) if data["type"] == "entity"]
     edges = [{"source": u, "target": v, "type": data["type"], "doc": graph.nodes[v if data["type"] == "said" else u]["doc"]}
-             for u, v, data in graph.edges(data=True)]
+             for u, v, data in graph.edges(data=True) if data["type"] in _ENTITY_EDGES]
     tables = {"documents": docs, "claims": list(claim_rows(e for _, e in pairs)), "entities": entities, "edges": edges,
               "errors": failed}
     name = f"part-{partition:05d}"
@@ -356,9 +373,8 @@ def _schema(table: str) -> Any:
     pa = _pyarrow()
     text, integer = pa.string(), pa.int64()
     columns = {
-        "claims": {"doc": text, "id": text, "kind": text, "act": text, "speaker": text, "speaker_mention": text,
-                   "content": text, "start": integer, "end": integer, "cue": text, "confidence": pa.float64(),
-                   "targets": text},
+        "claims": {field: {"start": integer, "end": integer, "confidence": pa.float64()}.get(field, text)
+                   for field in CLAIM_FIELDS},
         "entities": {"node": text, "name": text, "kind": text, "aliases": text, "docs": text, "n_docs": integer,
                      "mentions": integer},
         "edges": {field: text for field in EDGE_FIELDS},

@@ -44,8 +44,8 @@ _GEXF_OWN = {"node": frozenset({"id", "pid", "start", "end", "spells", "slices",
 # reversible, since a cell so quoted always starts with a quote and then this.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _INERT = re.compile(r"^'(?='*[=+\-@\t\r])")  # the quote write_claims_csv put in front
-CLAIM_FIELDS = ("doc", "id", "kind", "act", "speaker", "speaker_mention", "content", "start", "end", "cue",
-                "confidence", "targets")
+CLAIM_FIELDS = ("doc", "outlet", "published", "url", "title", "id", "kind", "act", "speaker", "speaker_mention",
+                "content", "start", "end", "cue", "confidence", "targets")
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -363,13 +363,18 @@ def write_claims_parquet(extractions: Iterable[Extraction], path: str | os.PathL
 
 
 def claim_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
-    """Every claim as one flat record: doc, id, kind, act, speaker, speaker_mention, content,
-    start, end, cue, confidence, targets (target names joined by "; ")."""
+    """Every claim as one flat record: doc, its document's outlet, published, url and title
+    (None where not given), id, kind, act, speaker, speaker_mention, content, start, end, cue,
+    confidence, targets (target names joined by "; ")."""
     for n, extraction in enumerate(extractions):
         doc = extraction.doc_id or f"doc{n}"
         for claim in extraction.claims:
             yield {
                 "doc": doc,
+                "outlet": extraction.outlet,
+                "published": extraction.published,
+                "url": extraction.url,
+                "title": extraction.title,
                 "id": claim.id,
                 "kind": claim.kind,
                 "act": claim.act,

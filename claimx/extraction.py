@@ -7,10 +7,12 @@ per process. A text longer than one parse should hold (`windows.LONG_TEXT`, or t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from claimx import errors
-from claimx.models import Extraction
+from claimx.models import METADATA, Extraction, published_moment
 from claimx.text import clean
 from claimx.windows import extract_windows, window_size
 
@@ -26,17 +28,60 @@ DEFAULT_BATCH_SIZE = 16
 MEMORY_WINDOW = 1000
 
 
-def extract(text: str, nlp: Language | None = None, *, doc_id: str | None = None) -> Extraction:
-    """Every claim in `text`, with its speaker, cue and targets."""
+def extract(text: str, nlp: Language | None = None, *, doc_id: str | None = None, outlet: str | None = None,
+            published: str | date | None = None, url: str | None = None, title: str | None = None) -> Extraction:
+    """Every claim in `text`, with its speaker, cue and targets. The document's metadata (who
+    published it, when, where, under what title) is kept on the result for the corpus outputs;
+    a `published` that is no ISO date or datetime raises `E170`."""
     if not isinstance(text, str):
         raise errors.not_text(text)
+    meta = document_metadata({"outlet": outlet, "published": published, "url": url, "title": title}, doc_id)
+    return _extract(text, nlp, doc_id, meta)
+
+
+def _extract(text: str, nlp: Language | None, doc_id: str | None, meta: dict[str, str]) -> Extraction:
     if not text.strip():
-        return Extraction(text=text, doc_id=doc_id)
+        return Extraction(text=text, doc_id=doc_id, **meta)
     nlp = pipeline(nlp)
     cleaned = clean(text)
     if len(cleaned) > window_size(nlp.max_length):
-        return _as_given(_windowed(nlp, cleaned), text, doc_id)
-    return _finish(nlp, nlp(cleaned, disable=_claimx_pipes(nlp)), text, doc_id, cleaned)
+        return _as_given(_windowed(nlp, cleaned), text, doc_id, meta)
+    return _finish(nlp, nlp(cleaned, disable=_claimx_pipes(nlp)), text, doc_id, cleaned, meta)
+
+
+def document_metadata(context: Mapping[str, Any], doc: str | None = None) -> dict[str, str]:
+    """The metadata a document's context gives: `outlet` (or its alias `source`), `published`,
+    `url`, `title`, each a string (a date or datetime object is its ISO form); missing, None,
+    NaN and blank values are left out. A value of another type raises `E001`, a `published`
+    that is no ISO date or datetime `E170` naming the document `doc`."""
+    found: dict[str, str] = {}
+    for field in METADATA:
+        value = context.get(field)
+        if field == "outlet" and _missing(value):
+            value = context.get("source")
+        if _missing(value):
+            continue
+        if field == "published" and isinstance(value, date):
+            value = value.isoformat()
+        if not isinstance(value, str):
+            raise errors.not_text(value, field)
+        if not value.strip():
+            continue
+        if field == "published":
+            try:
+                published_moment(value)
+            except ValueError:
+                raise errors.bad_date(doc or "", value) from None
+        found[field] = value.strip()
+    return found
+
+
+def _missing(value: object) -> bool:
+    """None, or a missing value of a table (NaN, NaT: not equal to itself)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:  # pandas' NA, which has no truth value
+        return True
 
 
 def extract_many(
@@ -48,18 +93,20 @@ def extract_many(
 ) -> Iterator[Extraction]:
     """Extract from a stream of texts, or of (text, context) pairs, yielding results in order.
 
-    A context is a document id (str or int) or a mapping with an "id" key; it becomes
-    `Extraction.doc_id`. The stream is consumed lazily, one batch at a time.
+    A context is a document id (str or int) or a mapping with an "id" key, which becomes
+    `Extraction.doc_id`, and the document's metadata: "outlet" (or "source"), "published" (ISO
+    date or datetime; `E170` if not), "url" and "title" (see `document_metadata`). The stream is
+    consumed lazily, one batch at a time.
     """
     nlp = pipeline(nlp)
 
-    def feed() -> Iterator[tuple[str, tuple[str, str | None, bool, str | None]]]:
+    def feed() -> Iterator[tuple[str, tuple[str, str | None, bool, str | None, dict[str, str]]]]:
         for index, item in enumerate(texts):
-            text, doc_id = _unpack(item, index)
+            text, doc_id, meta = _unpack(item, index)
             cleaned = clean(text)
             skip = len(cleaned) > window_size(nlp.max_length) or not cleaned.strip()
             # the cleaned text travels along only when it differs from the caller's (rarely)
-            yield ("" if skip else cleaned), (text, doc_id, skip, None if cleaned == text else cleaned)
+            yield ("" if skip else cleaned), (text, doc_id, skip, None if cleaned == text else cleaned, meta)
 
     if n_process > 1:
         yield from _in_processes(nlp, feed(), batch_size, n_process)
@@ -74,11 +121,11 @@ def _results(nlp: Language, items, batch_size: int, n_process: int) -> Iterator[
     # takes the round trip through the Doc's plain-data store that other processes need.
     direct = _claimx_pipes(nlp) if n_process == 1 else []
     docs = nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process, disable=direct)
-    for doc, (text, doc_id, skipped, cleaned) in docs:
+    for doc, (text, doc_id, skipped, cleaned, meta) in docs:
         if skipped:  # empty, or too long for one parse: read window by window, in its place
-            yield extract(text, nlp, doc_id=doc_id)
+            yield _extract(text, nlp, doc_id, meta)
         else:
-            yield _finish(nlp, doc, text, doc_id, text if cleaned is None else cleaned)
+            yield _finish(nlp, doc, text, doc_id, text if cleaned is None else cleaned, meta)
 
 
 def _in_processes(nlp: Language, items, batch_size: int, n_process: int) -> Iterator[Extraction]:
@@ -130,14 +177,16 @@ def pipeline(nlp: Language | None) -> Language:
     return nlp
 
 
-def _unpack(item: object, index: int) -> tuple[str, str | None]:
+def _unpack(item: object, index: int) -> tuple[str, str | None, dict[str, str]]:
+    """(text, document id, metadata) of an item of `extract_many`'s stream."""
     if isinstance(item, str):
-        return item, None
+        return item, None, {}
     if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
         context = item[1]
-        if isinstance(context, dict):
-            context = context.get("id")
-        return item[0], None if context is None else str(context)
+        if isinstance(context, Mapping):
+            doc_id = None if context.get("id") is None else str(context["id"])
+            return item[0], doc_id, document_metadata(context, f"texts[{index}]" if doc_id is None else doc_id)
+        return item[0], None if context is None else str(context), {}
     raise errors.not_text(item, f"texts[{index}]")
 
 
@@ -149,14 +198,15 @@ def _is_claimx(nlp: Language, name: str) -> bool:
     return nlp.get_pipe_meta(name).factory == "claimx"
 
 
-def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None, cleaned: str) -> Extraction:
+def _finish(nlp: Language, doc: Doc, text: str, doc_id: str | None, cleaned: str,
+            meta: dict[str, str]) -> Extraction:
     """The Extraction of a parsed Doc, whose text is `cleaned` (clean(text)), in `text`'s terms."""
     from claimx.component import analyse
 
     result = doc._.claimx if doc.has_extension("claimx_data") and doc._.claimx_data is not None else None
     if result is None:
         result = analyse(doc, text=cleaned, **_settings(nlp))
-    return _as_given(result, text, doc_id)
+    return _as_given(result, text, doc_id, meta)
 
 
 def _windowed(nlp: Language, cleaned: str) -> Extraction:
@@ -178,11 +228,13 @@ def _settings(nlp: Language) -> dict[str, Any]:
             "min_confidence": getattr(config, "min_confidence", 0.0)}
 
 
-def _as_given(result: Extraction, text: str, doc_id: str | None) -> Extraction:
-    """The result in the caller's terms: spans over their own text, their document id."""
+def _as_given(result: Extraction, text: str, doc_id: str | None, meta: dict[str, str]) -> Extraction:
+    """The result in the caller's terms: spans over their own text, their document id and
+    metadata (`meta` is checked already: `document_metadata`)."""
     if result.text != text:
         result = _rebase(result, text)
-    return result.model_copy(update={"doc_id": doc_id}) if doc_id is not None else result
+    update = {**({"doc_id": doc_id} if doc_id is not None else {}), **meta}
+    return result.model_copy(update=update) if update else result
 
 
 def _rebase(result: Extraction, text: str) -> Extraction:

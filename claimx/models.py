@@ -5,9 +5,12 @@ Every `Span` indexes the caller's original text: `text[span.start:span.end] == s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from claimx.errors import bad_date
 
 if TYPE_CHECKING:  # networkx is imported only when a graph is asked for
     import networkx
@@ -100,18 +103,50 @@ class Claim(FrozenModel):
         return " … ".join(part.text for part in self.parts) if len(self.parts) > 1 else self.content.text
 
 
+METADATA = ("outlet", "published", "url", "title")  # a document's metadata fields, in Extraction's order
+
+
+def published_moment(value: str) -> datetime:
+    """The moment an ISO date or datetime names, taken as UTC when it names no zone; ValueError if
+    `value` is neither."""
+    moment = datetime.fromisoformat(value.strip())
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
 class Extraction(FrozenModel):
-    """Everything claimx found in one text."""
+    """Everything claimx found in one text, with the document's metadata as its caller gave it:
+    `outlet` (who published it), `published` (an ISO date or datetime, kept as written), `url`
+    and `title`; None where not given."""
 
     text: str
     doc_id: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    title: str | None = None
     claims: tuple[Claim, ...] = ()
     entities: tuple[Entity, ...] = ()
 
+    @field_validator(*METADATA, mode="before")
+    @classmethod
+    def _metadata(cls, value: Any) -> Any:
+        """Blank is not given; a date or datetime object (a Parquet timestamp) is its ISO form."""
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Extraction:
-        """Ids are unique and every reference resolves, so a graph, a report or a table made
-        from a hand-built or edited result cannot mix two claims up or lose an entity."""
+        """Ids are unique, every reference resolves and `published` is a date, so a graph, a
+        report or a table made from a hand-built or edited result cannot mix two claims up, lose
+        an entity or misorder reports."""
+        if self.published is not None:
+            try:
+                published_moment(self.published)
+            except ValueError:
+                raise ValueError(str(bad_date(self.doc_id or "", self.published))) from None
         entity_ids = {entity.id for entity in self.entities}
         if len(entity_ids) != len(self.entities):
             raise ValueError("two entities share an id")

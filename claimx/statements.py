@@ -184,16 +184,19 @@ def find_statements(
 ) -> list[Statement]:
     """The statements of a corpus, in the corpus order of their first claim.
 
-    `metadata` maps a document's id (its `doc_id`, else `doc<N>` as in `build_graph`) to
-    `{"outlet": …, "published": …}` (`source` is read as `outlet`; `published` an ISO date or
-    datetime, a naive one taken as UTC), which the reports carry and order by."""
+    A document's outlet and published date, which the reports carry and order by, are its
+    Extraction's own; `metadata` may give others, mapping a document's id (its `doc_id`, else
+    `doc<N>` as in `build_graph`) to `{"outlet": …, "published": …}` (`source` is read as
+    `outlet`; `published` an ISO date or datetime, a naive one taken as UTC)."""
     docs = [(extraction.doc_id or f"doc{n}", extraction) for n, extraction in enumerate(extractions)]
     names = full_names(docs)
     doc_names = UniqueNames()
-    meta = metadata or {}
+    meta: dict[str, Mapping[str, Any]] = {}  # doc name → its outlet and published
     claims: list[tuple[str, str, Claim, tuple[str, ...]]] = []  # doc name, given id, claim, speaker nodes
     for given, extraction in docs:
         doc = doc_names.take(XML_ILLEGAL.sub("", given))
+        own = {"outlet": extraction.outlet, "published": extraction.published}
+        meta[doc] = metadata.get(given, own) if metadata is not None else own
         node_of = {entity.id: entity_node(entity, doc, names) for entity in extraction.entities}
         for claim in extraction.claims:
             speakers = _speakers(claim, node_of)
@@ -368,7 +371,7 @@ def _statement(members: list[tuple[str, str, Claim, tuple[str, ...]]], tokens: l
     """The statement of grouped claims (in corpus order) with their word tokens."""
     reports, moments = [], []
     for doc, given, claim, _ in members:
-        outlet, published, moment = _metadata(given, metadata.get(given))
+        outlet, published, moment = _metadata(given, metadata.get(doc))
         reports.append(Report(doc_id=doc, claim_id=claim.id, kind=claim.kind, text=claim.text,
                               outlet=outlet, published=published))
         moments.append(moment)

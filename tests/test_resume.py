@@ -140,7 +140,8 @@ def test_resume_append_jsonl_cuts_the_partial_line_and_writes_an_empty_run(tmp_p
     out = tmp_path / "out.jsonl"
     out.write_bytes(b'{"doc_id": "a", "claims": [], "entities": []}\n{"doc_id": "b", "cla')
     append_jsonl([claimx.Extraction(text="", doc_id="c")], out)
-    assert out.read_text(encoding="utf-8").splitlines()[1] == '{"doc_id": "c", "claims": [], "entities": []}'
+    assert out.read_text(encoding="utf-8").splitlines()[1] == ('{"doc_id": "c", "outlet": null, "published": null, '
+                                                               '"url": null, "title": null, "claims": [], "entities": []}')
     append_jsonl([], tmp_path / "empty.jsonl")  # an input with nothing left makes the file all the same
     assert (tmp_path / "empty.jsonl").read_bytes() == b""
 
