@@ -34,7 +34,7 @@ except ImportError as exc:  # pragma: no cover - exercised by hiding dask in a t
 
 from claimx.exports import CLAIM_FIELDS, atomic_open, claim_rows, json_text
 from claimx.extraction import DEFAULT_BATCH_SIZE, _windows, document_metadata, extract, extract_many
-from claimx.graph import finish_graph, full_names, merge_full_names, merge_graphs, partial_graph
+from claimx.graph import add_statements, finish_graph, full_names, merge_full_names, merge_graphs, partial_graph
 from claimx.models import METADATA, Extraction, FrozenModel
 from claimx.text import without_surrogates
 
@@ -271,14 +271,22 @@ def _error_row(doc_id: str, exc: errors.ClaimxError) -> dict[str, Any]:
 # --- the corpus graph ----------------------------------------------------------------------------
 
 
-def build_graph(results: db.Bag) -> nx.MultiDiGraph:
+def build_graph(results: db.Bag, *, statements: bool = True) -> nx.MultiDiGraph:
     """`claimx.build_graph` of the documents in `results`, computed as a reduction: the corpus's
     full names first (the surname rule is corpus-wide), then one partial graph per partition,
-    merged in order. Equal to the single-process graph; it must fit in memory."""
+    merged in order. With `statements`, the documents are collected too, in the same computation,
+    and their statements found here, after the merge, over the whole corpus. Equal to the
+    single-process graph; it must fit in memory."""
     docs = results.map_partitions(_extractions)
     names = docs.reduction(full_names, merge_full_names)
     partials = docs.map_partitions(_partial_graphs, names)
-    return finish_graph(partials.reduction(merge_graphs, merge_graphs).compute())
+    merged = partials.reduction(merge_graphs, merge_graphs)
+    if not statements:
+        return finish_graph(merged.compute())
+    from claimx.statements import find_statements
+
+    graph, collected = dask.compute(merged, docs)
+    return add_statements(finish_graph(graph), find_statements([extraction for _, extraction in collected]))
 
 
 def _partial_graphs(docs: list[tuple[str, Extraction]], names: dict[str, set[str]]) -> list[nx.MultiDiGraph]:

@@ -2,10 +2,13 @@
 
 `build_graph` makes one MultiDiGraph over any number of documents: entity nodes
 (`type="entity"`) and claim nodes (`type="claim"`), with edges entity —said→ claim —about→
-entity. Named entities merge across documents by canonical name (a person's without name
-particles: "al-Hadi" is "Hadi"), a surname standing alone ("Lund") joins the one full name it
-belongs to, and an acronym an article defined joins its expansion; unnamed sources ("a
-government official") never merge, since two articles' officials are rarely one person. `actor_graph` projects it onto
+entity; document nodes (`type="document"`, with the document's metadata) and outlet nodes
+(`type="outlet"`), with edges outlet —published→ document —contains→ claim; and statement nodes
+(`type="statement"`, `claimx.statements`), with edges claim —reports→ statement. Named
+entities merge across documents by canonical name (a person's without name particles: "al-Hadi"
+is "Hadi"), a surname standing alone ("Lund") joins the one full name it belongs to, and an
+acronym an article defined joins its expansion; unnamed sources ("a government official") never
+merge, since two articles' officials are rarely one person. `actor_graph` projects it onto
 speaker → target edges, and `actor_summary` weighs them for centrality and community analysis.
 Every attribute is a scalar, so the graphs export as they are.
 """
@@ -15,11 +18,15 @@ from __future__ import annotations
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from claimx.models import Entity, Extraction
+from claimx.models import METADATA, Entity, Extraction
 from claimx.text import XML_ILLEGAL, is_acronym, name_key, person_key
+
+if TYPE_CHECKING:
+    from claimx.statements import Statement
 
 _UNMERGED = frozenset({"unnamed", "unknown"})
 _ACRONYM = "acronym:"  # the full_names keys of acronyms, apart from surnames
@@ -27,6 +34,8 @@ _KB_NODE = "entity:kb:"  # the node id prefix of a linked entity
 _LINKED = "linked:"  # the full_names keys of the names of linked entities → their KB ids
 SEPARATOR = "; "  # joins list values (aliases, documents) into one string
 _DOCS = "claimx_docs"  # a partial graph's attribute: (given id, name in the graph) of its documents, in order
+_DOCUMENT = "document:"  # the node id prefix of a document, before its name in the graph
+_OUTLET = "outlet:"  # the node id prefix of an outlet, before its name
 
 
 class UniqueNames:
@@ -47,14 +56,39 @@ class UniqueNames:
         return found
 
 
-def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
+def build_graph(extractions: Iterable[Extraction], *, statements: bool = True) -> nx.MultiDiGraph:
     """One graph over many documents. A document is named by its `doc_id`, else `doc<N>`, less
     any character XML forbids (a file could not tell `"d\\x00"` from `"d"`); a name already taken
     is numbered, the second document named "d" becoming "d#2", the third "d#3" (or the next
     number free), so that documents sharing an id never share claim nodes. Renamed documents
-    are named in a warning."""
+    are named in a warning. With `statements`, the claims that are one statement
+    (`claimx.statements.find_statements`) report to its node (see `add_statements`)."""
     docs = [(extraction.doc_id or f"doc{n}", extraction) for n, extraction in enumerate(extractions)]
-    return finish_graph(partial_graph(docs, full_names(docs)))
+    graph = finish_graph(partial_graph(docs, full_names(docs)))
+    if statements:
+        from claimx.statements import find_statements
+
+        add_statements(graph, find_statements([extraction for _, extraction in docs]))
+    return graph
+
+
+def add_statements(graph: nx.MultiDiGraph, statements: Iterable[Statement]) -> nx.MultiDiGraph:
+    """Statement nodes in a finished corpus graph, in place: each `statement:<hash>` with its
+    speaker's name, its number of reports and of outlets, its first report's document and date,
+    and its first report's words; an edge claim —reports→ statement from each report's claim,
+    which gets the `statement_id`. Reports whose claim is not in the graph are passed over."""
+    for statement in statements:
+        first = statement.first
+        graph.add_node(statement.statement_id, type="statement", speaker=statement.speaker_name, text=first.text,
+                       n_reports=len(statement.reports),
+                       n_outlets=len({r.outlet for r in statement.reports if r.outlet is not None}),
+                       first_doc=first.doc_id,
+                       **({} if first.published is None else {"first_published": first.published}))
+        for report in statement.reports:
+            if report.claim_node in graph:
+                graph.nodes[report.claim_node]["statement_id"] = statement.statement_id
+                graph.add_edge(report.claim_node, statement.statement_id, key="reports", type="reports")
+    return graph
 
 
 # A corpus too large for one process is built in parts, with the same code as build_graph:
@@ -112,6 +146,7 @@ def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[s
     for given, extraction in docs:
         doc = doc_names.take(_doc_name(given))
         named.append((given, doc))
+        document = _document_node(graph, doc, extraction)
         node_of = {entity.id: entity_node(entity, doc, names) for entity in extraction.entities}
         for entity in extraction.entities:
             node = node_of[entity.id]
@@ -128,6 +163,7 @@ def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[s
                 cue=claim.cue.text if claim.cue else "", speaker=claim.speaker.name if claim.speaker else "",
                 doc=doc, start=claim.content.start, end=claim.content.end, confidence=claim.confidence,
             )
+            graph.add_edge(document, node, key="contains", type="contains")
             speakers = () if claim.speaker is None else claim.speaker.entity_ids or (claim.speaker.entity_id,)
             for entity_id in speakers:
                 if entity_id in node_of:
@@ -138,6 +174,19 @@ def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[s
                     graph.nodes[node_of[target.id]]["mentions"] += 1
                     graph.add_edge(node, node_of[target.id], key="about", type="about")
     return graph
+
+
+def _document_node(graph: nx.MultiDiGraph, doc: str, extraction: Extraction) -> str:
+    """Add document `doc`'s node, with the metadata it has, and its outlet's node and edge."""
+    node = _DOCUMENT + doc
+    meta = {field: getattr(extraction, field) for field in METADATA if getattr(extraction, field) is not None}
+    graph.add_node(node, type="document", doc=doc, **meta)
+    outlet = _doc_name(extraction.outlet or "").strip()
+    if outlet:
+        if _OUTLET + outlet not in graph:
+            graph.add_node(_OUTLET + outlet, type="outlet", name=outlet)
+        graph.add_edge(_OUTLET + outlet, node, key="published", type="published")
+    return node
 
 
 def merge_graphs(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
@@ -176,11 +225,16 @@ def _doc_name(given: str) -> str:
 
 def _renamed_docs(graph: nx.MultiDiGraph, renamed: dict[str, str]) -> nx.MultiDiGraph:
     """A copy of a partial graph with documents renamed (old name → new, all at once): their
-    claim nodes, their unnamed entities' nodes and every `doc` and `docs` entry naming them."""
+    document and claim nodes, their unnamed entities' nodes and every `doc` and `docs` entry
+    naming them."""
     def new_id(node: str, data: dict) -> str:
         if data["type"] == "claim":
             doc = data["doc"]
             return f"claim:{renamed[doc]}:{node.removeprefix(f'claim:{doc}:')}" if doc in renamed else node
+        if data["type"] == "document":
+            return _DOCUMENT + renamed[data["doc"]] if data["doc"] in renamed else node
+        if data["type"] != "entity":
+            return node
         if data["kind"] in _UNMERGED and len(data["docs"]) == 1:  # an unnamed entity, of one document
             doc = next(iter(data["docs"]))
             if doc in renamed and node.startswith(f"entity:{doc}:"):
@@ -191,9 +245,9 @@ def _renamed_docs(graph: nx.MultiDiGraph, renamed: dict[str, str]) -> nx.MultiDi
     out = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         data = dict(data)
-        if data["type"] == "claim":
+        if "doc" in data:
             data["doc"] = renamed.get(data["doc"], data["doc"])
-        else:
+        if "docs" in data:
             data["docs"] = {renamed.get(doc, doc): None for doc in data["docs"]}
         out.add_node(ids[node], **data)
     out.add_edges_from((ids[u], ids[v], key, data) for u, v, key, data in graph.edges(keys=True, data=True))
@@ -201,18 +255,21 @@ def _renamed_docs(graph: nx.MultiDiGraph, renamed: dict[str, str]) -> nx.MultiDi
 
 
 def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A partial graph made final, in place: aliases and documents joined into strings, `n_docs`;
-    documents renamed apart (see `build_graph`) are named in a warning."""
+    """A partial graph made final, in place: an entity's aliases and documents joined into
+    strings, an entity's and an outlet's `n_docs`; documents renamed apart (see `build_graph`)
+    are named in a warning."""
     renamed = [f"{given!r} is {doc!r}" for given, doc in graph.graph.pop(_DOCS, ()) if doc != given]
     if renamed:
         more = f" and {len(renamed) - 10} more" if len(renamed) > 10 else ""
         warnings.warn("claimx: documents renamed in the graph, since their ids repeat or hold characters XML "
                       f"forbids: {', '.join(renamed[:10])}{more}", stacklevel=3)
-    for _, data in graph.nodes(data=True):
+    for node, data in graph.nodes(data=True):
         if data["type"] == "entity":
             data["n_docs"] = len(data["docs"])
             data["aliases"] = SEPARATOR.join(data["aliases"])
             data["docs"] = SEPARATOR.join(data["docs"])
+        elif data["type"] == "outlet":
+            data["n_docs"] = graph.out_degree(node)
     return graph
 
 

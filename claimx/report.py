@@ -1,7 +1,7 @@
 """Report: a corpus as one self-contained HTML page a journalist can open offline.
 
-The page holds an index of the documents, the top speakers with their claims per act, a
-who-about-whom network (speakers to targets, one edge per act, from `claimx.layout`), a table
+The page holds an index of the documents (with their outlet and publication date where known),
+the top speakers with their claims per act, a who-about-whom network (speakers to targets, one edge per act, from `claimx.layout`), a table
 of every claim with filters by speaker, target, act, kind and confidence, and each article with
 its claims highlighted (`claimx.view`). Clicking a node, an edge or a speaker filters the table;
 each claim links to its place in its article. The script and styles are inside the page, and
@@ -83,6 +83,7 @@ def render_report(extractions: Extraction | Iterable[Extraction], *, title: str 
     acts = [act for act in ACT_COLOURS if any(r.claim.act == act for r in rows)]
     documents = [
         {"n": n, "name": without_surrogates(_doc_name(doc, n)), "claims": len(doc.claims),
+         "outlet": without_surrogates(doc.outlet or ""), "published": without_surrogates(doc.published or ""),
          "speakers": len({c.speaker.name for c in doc.claims if c.speaker}),
          "pieces": article_pieces(doc, anchor=f"d{n}-")}
         for n, doc in enumerate(docs)
@@ -91,6 +92,8 @@ def render_report(extractions: Extraction | Iterable[Extraction], *, title: str 
         title=without_surrogates(title or "claimx report"),
         version=__version__,
         documents=documents,
+        any_outlet=any(doc.outlet for doc in docs),
+        any_published=any(doc.published for doc in docs),
         rows=rows,
         acts=acts,
         colours=ACT_COLOURS,

@@ -92,6 +92,39 @@ def test_cluster_graph_equals_the_single_process_graph(client, corpus, single):
     assert sund["docs"] == "sund-1; sund-2"
 
 
+# Two invented outlets print one invented quote; a third record's date is no date.
+REPORTS = [
+    {"id": "herald-1", "text": "“The harbour will reopen in May,” said Ana Ruiz.", "outlet": "Bay Herald",
+     "published": "2024-04-02", "url": "https://herald.example/1"},
+    {"id": "sund-3", "text": "“The dredging starts in May,” Lena Sund said."},
+    {"id": "times-1", "text": "“The harbour will reopen in May,” Ana Ruiz told reporters.", "source": "Coast Times",
+     "published": "2024-04-01T09:30:00+02:00", "title": "Reopening"},
+    {"id": "late", "text": "“The harbour will reopen in May,” said Ana Ruiz.", "published": "soon"},
+]
+
+
+def test_cluster_metadata_and_statements_equal_the_single_process(client, nlp, tmp_path):
+    results = cluster.extract_bag(db.from_sequence(REPORTS, npartitions=3))
+    graph = cluster.build_graph(results)
+    single = claimx.build_graph(claimx.extract_many([(r["text"], r) for r in REPORTS[:3]], nlp=nlp))
+    assert nx.utils.graphs_equal(graph, single) and graph.nodes(data=True) == single.nodes(data=True)
+    statements = [d for _, d in graph.nodes(data=True) if d["type"] == "statement"]
+    assert [(d["speaker"], d["n_reports"], d["n_outlets"], d["first_doc"]) for d in statements] == [
+        ("Ana Ruiz", 2, 2, "times-1")]
+    assert graph.nodes["document:herald-1"]["url"] == "https://herald.example/1"
+    assert graph.has_edge("outlet:Coast Times", "document:times-1", key="published")
+    assert not any(d["type"] == "statement" for _, d in cluster.build_graph(results, statements=False).nodes(data=True))
+    cluster.write_partitions(results, tmp_path / "pq", format="parquet")
+    claims = pq.read_table(tmp_path / "pq" / "claims").to_pylist()
+    assert [(r["doc"], r["outlet"], r["published"], r["title"]) for r in claims] == [
+        ("herald-1", "Bay Herald", "2024-04-02", None), ("sund-3", None, None, None),
+        ("times-1", "Coast Times", "2024-04-01T09:30:00+02:00", "Reopening")]
+    errors_table = pq.read_table(tmp_path / "pq" / "errors").to_pylist()
+    assert [(r["doc_id"], r["error"]["code"]) for r in errors_table] == [("late", "E170")]
+    edges = pq.read_table(tmp_path / "pq" / "edges").to_pylist()
+    assert {r["type"] for r in edges} == {"said"}  # entity to claim only: a claim's row has its document
+
+
 def test_cluster_bad_records_are_error_rows_and_their_partition_goes_on(client, corpus, single, tmp_path):
     items = [corpus[0], {"id": "no-text"}, {"id": "number", "text": 42}, corpus[1], "A bare text, said Ana Bell."]
     results = cluster.extract_bag(db.from_sequence(items, npartitions=1)).compute()

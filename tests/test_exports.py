@@ -85,7 +85,7 @@ def test_exports_gexf_keeps_claimx_attributes_apart_from_gexf_own(tmp_path):
     claim = next(n for n, d in graph.nodes(data=True) if d["type"] == "claim")
     assert {k: back.nodes[claim][k] for k in ("start", "end", "type")} == {"start": 0, "end": len(HOSTILE), "type": "claim"}
     assert "label" not in back.nodes[claim]
-    assert sorted(d["type"] for *_, d in back.edges(data=True)) == ["about", "said"]
+    assert sorted(d["type"] for *_, d in back.edges(data=True)) == ["about", "contains", "said"]
 
 
 @pytest.mark.parametrize("write, read, name", GRAPH_FORMATS[:2] + GRAPH_FORMATS[3:], ids=["graphml", "gexf", "cyjs"])

@@ -115,6 +115,7 @@ def test_graph_edges_are_keyed_by_their_type_alone():
     graph = build_graph([extraction("d1"), extraction("d2")])
     assert sorted(graph.edges(keys=True)) == [
         ("claim:d1:c0", "entity:port authority", "about"), ("claim:d2:c0", "entity:port authority", "about"),
+        ("document:d1", "claim:d1:c0", "contains"), ("document:d2", "claim:d2:c0", "contains"),
         ("entity:ana bell", "claim:d1:c0", "said"), ("entity:ana bell", "claim:d2:c0", "said")]
 
 

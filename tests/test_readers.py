@@ -158,7 +158,7 @@ def test_readers_elementtree_reads_the_gexf_as_networkx_does(tmp_path, graph):
     assert_as_networkx_reads(second, networkx_reading, kind="type_")  # GEXF's own `type` is a direction
     back = exports.read_gexf(path)
     assert_claims_intact(back, graph)
-    assert {d["type"] for *_, d in back.edges(data=True)} == {"said", "about"}
+    assert {d["type"] for *_, d in back.edges(data=True)} == {"said", "about", "contains"}
     assert [graph.nodes[n]["start"] for n in graph if graph.nodes[n]["type"] == "claim"] == \
         [back.nodes[n]["start"] for n in graph if graph.nodes[n]["type"] == "claim"]
 
