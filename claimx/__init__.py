@@ -46,6 +46,9 @@ _EXPORTS = {
     "write_claims_parquet": "claimx.exports",
     "read_claims_csv": "claimx.exports",
     "claim_rows": "claimx.exports",
+    "write_store": "claimx.store",
+    "read_store": "claimx.store",
+    "load_partitions": "claimx.store",
     "render_html": "claimx.view",
     "write_html": "claimx.report",
     "render_report": "claimx.report",
@@ -85,6 +88,7 @@ if TYPE_CHECKING:
     from claimx.models import Claim, Entity, EntityRef, Extraction, Span, Speaker
     from claimx.drawing import draw_actor_graph
     from claimx.report import render_report, write_html
+    from claimx.store import load_partitions, read_store, write_store
     from claimx.view import render_html
 
 

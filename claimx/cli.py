@@ -27,12 +27,12 @@ app = typer.Typer(
 # in "/") holds tables of partitions in jsonl or parquet, written by Dask workers.
 SUFFIXES = {".txt": "text", ".text": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
             ".csv": "csv", ".parquet": "parquet", ".graphml": "graphml", ".gexf": "gexf", ".cyjs": "cyjs",
-            ".html": "html", ".png": "png", ".svg": "svg"}
+            ".html": "html", ".png": "png", ".svg": "svg", ".duckdb": "duckdb"}
 FORMATS = tuple(dict.fromkeys(SUFFIXES.values()))
 _PICTURES = frozenset({"png", "svg"})
-_BINARY = _PICTURES | {"parquet"}  # formats never written to standard output
+_BINARY = _PICTURES | {"parquet", "duckdb"}  # formats never written to standard output
 _TABLE_FORMATS = ("jsonl", "parquet")
-_STREAMING = frozenset({"jsonl", "csv", "parquet", "text"})  # formats written document by document
+_STREAMING = frozenset({"jsonl", "csv", "parquet", "text", "duckdb"})  # formats written document by document
 # What claimx reads from a folder: text files, and files of records
 _TEXT_SUFFIXES = (".txt", ".text")
 _RECORD_SUFFIXES = (".jsonl", ".ndjson")
@@ -317,7 +317,8 @@ def extract(
         help="Write results here, atomically; repeat for several. The suffix names the format: .txt or .text (the "
              "listing), .jsonl or .ndjson (one document a line), .json (the documents as one array), .csv or "
              ".parquet (one row a claim), .graphml, .gexf or .cyjs (the corpus graph: Gephi, Cytoscape, yEd, "
-             "Cytoscape.js), .html (the corpus report), .png or .svg (the picture of who claimed what about whom). "
+             "Cytoscape.js), .html (the corpus report), .png or .svg (the picture of who claimed what about whom), "
+             ".duckdb (the store: documents added, those it holds replaced; see claimx query). "
              "Missing folders on the way are made. - is standard output (with --format). A folder (a name ending "
              "in /) gets tables of partitions in jsonl or parquet, written by Dask workers."),
     fmt: Optional[str] = typer.Option(
@@ -372,8 +373,8 @@ def extract(
 
     Without -o the claims are listed on standard output (or written there in --format). A single
     JSONL, CSV, Parquet or text output is written as documents are read, so memory stays flat over
-    any number of them. Missing extras (matplotlib for a picture, pyarrow for Parquet, Dask) are
-    reported before any document is read. With --scheduler or --workers the documents are
+    any number of them. Missing extras (matplotlib for a picture, pyarrow for Parquet, duckdb for a
+    store, Dask) are reported before any document is read. With --scheduler or --workers the documents are
     extracted on Dask workers, and a folder output is written by them.
 
     Exit status: 0; 1 when a file, line or record could not be read (each is reported and skipped)
@@ -394,6 +395,9 @@ def extract(
     if len(folders) > 1:
         raise typer.BadParameter("one folder output at a time", param_hint="--output")
     _or_exit(lambda: _require(_output_extras({kind.split(":")[-1] for _, kind in targets}, on_dask)))
+    for target, kind in targets:
+        if kind == "duckdb":  # another program's file is refused before any document is read
+            _or_exit(lambda: import_module("claimx.store").check_store(target, write=True))
     if resume:
         _or_exit(lambda: _resumable(targets))
     failures: list[str] = []
@@ -471,6 +475,8 @@ _UNRESUMABLE = {
                                         "holds (one without claims leaves no row); resume a JSONL output "
                                         "(-o OUT.jsonl --resume)"),
     "text": "is a listing, not read back; resume a JSONL output (-o OUT.jsonl --resume)",
+    "duckdb": "is a store, which needs no resuming: run again without --resume, and the documents it holds "
+              "already are replaced, not doubled",
 }
 
 
@@ -525,6 +531,8 @@ def _output_extras(kinds: set[str], on_dask: bool) -> list[tuple[str, str, str]]
         needs.append(("drawing PNG and SVG", "matplotlib", "plot"))
     if "parquet" in kinds:
         needs.append(("writing Parquet", "pyarrow", "dask"))
+    if "duckdb" in kinds:
+        needs.append(("the store", "duckdb", "store"))
     if on_dask:
         needs += [("claimx on Dask", "dask", "dask"), ("claimx on Dask", "distributed", "dask")]
     return needs
@@ -701,6 +709,10 @@ def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = Non
         exports.write_claims_parquet(results, target)
     elif kind == "html":
         report.write_html(results, target)
+    elif kind == "duckdb":
+        from claimx.store import write_store
+
+        write_store(results, target)
     elif kind in _PICTURES:
         drawing.draw_actor_graph(graph(), target)
     else:
@@ -776,6 +788,130 @@ def train(
         progress(f"scoring on {dev}")
         report = _or_exit(lambda: run(dev, nlp=load(model, attribution_model=str(output))))
         typer.echo(report.render(max_misses=0))
+
+
+_QUERY_FORMATS = ("text", "jsonl", "csv")
+_CLAIM_COLUMNS = ("doc_id", "claim_id", "outlet", "published", "title", "url", "speaker", "speaker_mention", "kind",
+                  "act", "content", "cue", "targets", "confidence", "char_start", "char_end", "statement_id")
+_STATEMENT_COLUMNS = ("statement_id", "speaker_name", "n_reports", "n_docs", "n_outlets", "first_outlet",
+                      "first_published", "position", "doc_id", "claim_id", "outlet", "published", "kind", "text")
+
+
+@app.command()
+def query(
+    store: str = typer.Argument(..., metavar="STORE", help="A store that `claimx extract ... -o STORE.duckdb` wrote."),
+    speaker: Optional[str] = typer.Option(
+        None, "--speaker", metavar="NAME",
+        help="Claims whose speaker's canonical name holds NAME, in any case (as any document names that speaker)."),
+    about: Optional[str] = typer.Option(
+        None, "--about", metavar="NAME", help="Claims about an entity whose canonical name holds NAME, in any case."),
+    act: Optional[str] = typer.Option(
+        None, "--act", metavar="ACT", help="Claims of this speech act: claim, accusation, denial, warning, threat, "
+                                           "promise, admission, question, belief, report, stance, intention, other."),
+    outlet: Optional[str] = typer.Option(
+        None, "--outlet", metavar="NAME", help="Claims in documents of an outlet whose name holds NAME, in any case."),
+    since: Optional[str] = typer.Option(
+        None, "--since", metavar="DATE",
+        help="Claims in documents published on or after DATE, an ISO date or datetime (UTC unless it names a "
+             "zone); undated documents are left out."),
+    fmt: str = typer.Option("text", "--format", metavar="FORMAT",
+                            help="text (a listing, the default), jsonl (one object a line) or csv (one row a line)."),
+    statements: bool = typer.Option(
+        False, "--statements",
+        help="List the statements (claims that several reports carry) with a report among the matching claims, "
+             "each with its reports by date, instead of the claims. In CSV, one row a report."),
+) -> None:
+    """List the claims of a store that match every option given, or their statements.
+
+    Exit status: 0; 2 for a usage or coded error ([E180] no store, [E181] not a claimx store, [E130] duckdb
+    missing: pip install "claimx[store]")."""
+    from typing import get_args
+
+    from claimx import store as stored
+    from claimx.exports import write_text
+    from claimx.models import Act
+
+    if fmt not in _QUERY_FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(_QUERY_FORMATS)}",
+                                 param_hint="--format")
+    if act is not None and act not in get_args(Act):
+        raise typer.BadParameter(f"unknown act {act!r}; choose one of {', '.join(get_args(Act))}", param_hint="--act")
+    filters = {"speaker": speaker, "about": about, "act": act, "outlet": outlet, "since": since}
+    found = _or_exit(lambda: (stored.query_statements if statements else stored.query_claims)(Path(store), **filters))
+    if statements:
+        rows = [{**{k: v for k, v in s.items() if k not in ("reports", "drift")}, **report}
+                for s in found for report in s["reports"]]
+        columns = _STATEMENT_COLUMNS
+    else:
+        rows, columns = found, _CLAIM_COLUMNS
+    if fmt == "jsonl":
+        from claimx.exports import json_text
+
+        write = lambda out: out.writelines(json_text(_plain(item)) + "\n" for item in found)  # noqa: E731
+    elif fmt == "csv":
+        write = functools.partial(_query_csv, rows=rows, columns=columns)
+    else:
+        text = _statements_listing(found) if statements else _claims_listing(found)
+        write = lambda out: out.write(text)  # noqa: E731
+    _or_exit(lambda: write_text("-", write))
+    _or_exit(_flush_stdout)
+
+
+def _plain(value: Any) -> Any:
+    """A query's value as JSON holds it: a time in ISO form."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _query_csv(out, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    """Rows as CSV, each text cell a spreadsheet would run as a formula made inert as `write_claims_csv` does."""
+    import csv
+
+    from claimx.exports import _inert
+
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _inert(v) if isinstance(v, str) else _plain(v) for k, v in row.items()})
+
+
+def _day(value: Any) -> str:
+    return value.isoformat(sep=" ", timespec="minutes").removesuffix(" 00:00") if value is not None else "undated"
+
+
+def _claims_listing(claims: list[dict[str, Any]]) -> str:
+    """Matching claims under their documents, one a line, as `claimx extract` lists them."""
+    from itertools import groupby
+
+    blocks = []
+    for doc, group in groupby(claims, key=lambda claim: claim["doc_id"]):
+        group = list(group)
+        where = ", ".join(part for part in (group[0]["outlet"], _day(group[0]["published"])) if part)
+        lines = [f"{doc} ({where})"]
+        for claim in group:
+            said = claim["speaker"] or "(no speaker)"
+            about = f"  [about: {claim['targets'].replace('; ', ', ')}]" if claim["targets"] else ""
+            lines.append(f"  {said} ({claim['kind']}, {claim['act']}): {_cut(' '.join(claim['content'].split()))}"
+                         f"{about}")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+def _statements_listing(statements: list[dict[str, Any]]) -> str:
+    """Each statement with its reports, first published first."""
+    blocks = []
+    for statement in statements:
+        lines = [f"{statement['speaker_name'] or statement['speaker']}: {statement['n_reports']} reports in "
+                 f"{statement['n_docs']} documents, {statement['n_outlets']} outlets ({statement['statement_id']})",
+                 f"  {_cut(' '.join(statement['text'].split()))}"]
+        for report in statement["reports"]:
+            where = ", ".join(part for part in (report["outlet"], _day(report["published"])) if part)
+            lines.append(f"    {where} — {report['doc_id']} ({report['kind']}): {_cut(' '.join(report['text'].split()))}")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 def main() -> None:

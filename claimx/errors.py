@@ -136,3 +136,25 @@ def mixed_table_formats(folder: str, found: str, wanted: str) -> InputError:
 
 def bad_date(doc: str, value: object) -> InputError:
     return InputError("E170", f"document {doc!r}: published {value!r} is not an ISO date or datetime")
+
+
+def no_store(path: str) -> InputError:
+    return InputError("E180", f"no claimx store at {path}: write one with `claimx extract INPUT -o {path}`")
+
+
+def not_a_store(path: str, reason: str) -> InputError:
+    """A file claimx will neither read nor write as a store: it is not one of claimx's."""
+    return InputError("E181", f"{path} is not a claimx store ({reason}); name a .duckdb file `claimx extract -o` "
+                              f"wrote, or a new file")
+
+
+def store_in_use(path: str, reason: str) -> OutputError:
+    return OutputError("E182", f"cannot open the store {path}: another process has it open ({reason})")
+
+
+def no_partitions(folder: str) -> InputError:
+    return InputError("E183", f"{folder} holds no claimx partitions (documents/part-<n>.jsonl)")
+
+
+def bad_since(value: object) -> InputError:
+    return InputError("E184", f"--since {value!r} is not an ISO date or datetime (2024-03-05, 2024-03-05T09:30)")
