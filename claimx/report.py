@@ -36,6 +36,7 @@ class Row:
     doc: str
     doc_index: int
     anchor: str
+    node: str
     speakers: tuple[str, ...]
     targets: tuple[str, ...]
     speaker_names: str
@@ -73,14 +74,22 @@ def render_report(extractions: Extraction | Iterable[Extraction], *, title: str 
     from claimx.layout import actor_layout
     from claimx.view import article_pieces, environment
 
+    from claimx.graph import add_statements
+    from claimx.statements import find_statements
+
     docs = [extractions] if isinstance(extractions, Extraction) else list(extractions)
-    graph = build_graph(docs)
+    graph = build_graph(docs, statements=False)
+    statements = find_statements(docs)
+    add_statements(graph, statements)
     keys = _entity_keys(graph)
     names = {keys[node]: without_surrogates(data["name"]) for node, data in graph.nodes(data=True) if node in keys}
     rows = _rows(docs, graph, keys, names)
     layout = actor_layout(graph, top=top, width=820.0, height=640.0)  # about its width on a laptop's page
     shown = {a.id for a in layout.actors}
     acts = [act for act in ACT_COLOURS if any(r.claim.act == act for r in rows)]
+    shown_statements = _statements(statements, {row.node: row for row in rows})
+    cited = {report["anchor"]: (item["n"], len(item["reports"])) for item in shown_statements
+             for report in item["reports"]}
     documents = [
         {"n": n, "name": without_surrogates(_doc_name(doc, n)), "claims": len(doc.claims),
          "outlet": without_surrogates(doc.outlet or ""), "published": without_surrogates(doc.published or ""),
@@ -100,6 +109,8 @@ def render_report(extractions: Extraction | Iterable[Extraction], *, title: str 
         tints=ACT_TINTS,
         speakers=_top_speakers(rows, names),
         pairs=_top_pairs(rows, names),
+        statements=shown_statements,
+        cited=cited,
         speaker_options=_options(rows, names, "speakers"),
         target_options=_options(rows, names, "targets"),
         kinds=[k for k in ("direct", "mixed", "indirect") if any(r.claim.kind == k for r in rows)],
@@ -110,6 +121,37 @@ def render_report(extractions: Extraction | Iterable[Extraction], *, title: str 
         n_shown=len(shown),
         script=_script(),
     )
+
+
+def _statements(statements, row_of: dict[str, Row]) -> list[dict]:
+    """The statements as the page lists them, those carried by most outlets and reports first:
+    each report with its outlet, date, kind, words and anchor, and the words it adds, drops or
+    changes against the longest quote."""
+    items = []
+    for statement in statements:
+        drift = {(d.doc_id, d.claim_id): d for d in statement.drift}
+        reports = []
+        for report in statement.reports:
+            row = row_of.get(report.claim_node)
+            if row is None:
+                continue
+            d = drift.get((report.doc_id, report.claim_id))
+            reports.append({
+                "anchor": row.anchor, "doc": row.doc, "outlet": without_surrogates(report.outlet or ""),
+                "published": without_surrogates(report.published or ""), "kind": report.kind,
+                "text": without_surrogates(report.text), "longest": report == statement.longest,
+                "added": [without_surrogates(w) for w in d.added] if d else [],
+                "dropped": [without_surrogates(w) for w in d.dropped] if d else [],
+                "changed": [(without_surrogates(a), without_surrogates(b)) for a, b in d.changed] if d else [],
+            })
+        if len(reports) > 1:
+            items.append({"speaker": without_surrogates(statement.speaker_name), "reports": reports,
+                          "outlets": len({r["outlet"] for r in reports if r["outlet"]}),
+                          "documents": len({r["anchor"].split("-")[0] for r in reports})})
+    items.sort(key=lambda item: (-item["outlets"], -item["documents"], -len(item["reports"])))
+    for n, item in enumerate(items):
+        item["n"] = n
+    return items
 
 
 def _doc_name(doc: Extraction, n: int) -> str:
@@ -135,7 +177,7 @@ def _rows(docs: list[Extraction], graph, keys: dict[str, str], names: dict[str, 
                                       if d.get("type") == "about"))
         rows.append(Row(
             claim=claim, text=without_surrogates(claim.text), doc=without_surrogates(_doc_name(docs[n], n)), doc_index=n,
-            anchor=f"d{n}-{claim.id}", speakers=speakers, targets=targets,
+            anchor=f"d{n}-{claim.id}", node=node, speakers=speakers, targets=targets,
             speaker_names=", ".join(names[s] for s in speakers) or
             (without_surrogates(claim.speaker.name) if claim.speaker else "—"),
             target_names=", ".join(names[t] for t in targets),

@@ -127,3 +127,18 @@ def test_report_counts_documents_that_share_a_name_apart(nlp):
     speakers = html.split('id="speakers"')[1].split("</table>")[0]
     ruiz = speakers.split("Ana Ruiz")[1].split("</tr>")[0]
     assert ruiz.rstrip().endswith('<td class="num">2</td>')  # spoke in both documents
+
+
+def test_report_lists_a_statement_with_its_reports_and_drift(nlp):
+    texts = [("“The harbour will reopen in May after the dredging,” said Ana Ruiz on Monday.",
+              {"id": "herald", "outlet": "Bay Herald", "published": "2024-04-02"}),
+             ("“The harbour will reopen in June after the dredging,” said Ana Ruiz.",
+              {"id": "times", "outlet": "Coast Times", "published": "2024-04-01"})]
+    html = claimx.render_report(list(claimx.extract_many(texts, nlp=nlp)))
+    section = html.split('<section id="statements">')[1].split("</section>")[0]
+    assert section.count('class="statement"') == 1 and "2 reports · 2 outlets" in section
+    assert section.index("Coast Times") < section.index("Bay Herald")  # the earlier report first
+    assert 'class="changed"' in section and "→" in section
+    page = _parse(html)
+    assert {href for href in page.links if re.fullmatch(r"#s\d+", href)} == {"#s0"}  # table and articles link to it
+    assert html.count('href="#s0"') >= 4  # two rows, two articles
