@@ -224,6 +224,8 @@ def find_statements(
     best: dict[int, tuple[tuple[float, bool, float, int], int]] = {}  # a reported claim → its best match
     for a, b in pairs.tolist():
         i, j = keep[a], keep[b]
+        if _overlap(claims[i], claims[j]):
+            continue  # one stretch of text read twice (a claim and a claim inside it) is not a repeat
         if quoted[a] and quoted[b]:
             root_a, root_b = _find(parent, a), _find(parent, b)
             if root_a != root_b:
@@ -263,6 +265,12 @@ def _speakers(claim: Claim, node_of: dict[str, str]) -> tuple[str, ...]:
     if not ids or any(entity_id not in node_of for entity_id in ids):
         return ()
     return tuple(sorted({node_of[entity_id] for entity_id in ids}))
+
+
+def _overlap(one: tuple[str, str, Claim, tuple[str, ...]], other: tuple[str, str, Claim, tuple[str, ...]]) -> bool:
+    """Whether two claims of one document share characters of the text."""
+    a, b = one[2].content, other[2].content
+    return one[0] == other[0] and a.start < b.end and b.start < a.end
 
 
 def _find(parent: list[int], i: int) -> int:

@@ -255,3 +255,18 @@ def test_statements_through_the_extractor(extract):
     assert {r.doc_id for r in statement.reports} == {"a", "b", "c"}
     assert {r.kind for r in statement.reports} == {"direct", "indirect"}
     assert [d.dropped for d in statement.drift] == [("once the cranes are repaired and the dredging is finished",)]
+
+
+def test_statements_a_claim_and_a_claim_inside_it_are_not_two_reports():
+    text = "Ana Ruiz said that the harbour would reopen in May after the long dredging work."
+    outer = text.index("that") + 5
+    inner = text.index("the harbour")
+    mention = Span(start=0, end=8, text="Ana Ruiz")
+
+    def claim(cid: str, start: int) -> Claim:
+        return Claim(id=cid, kind="indirect", content=Span(start=start, end=len(text) - 1, text=text[start:-1]),
+                     speaker=Speaker(mention=mention, name="Ana Ruiz", entity_id="e0"))
+
+    nested = Extraction(text=text, doc_id="n", entities=(Entity(id="e0", name="Ana Ruiz", kind="person"),),
+                        claims=(claim("c0", outer - 5), claim("c1", inner)))
+    assert find_statements([nested]) == []
