@@ -244,10 +244,7 @@ def _parquet_rows(file: Path, failures: list[str], text_field: str, id_field: st
     its number (from 1) and skipped."""
     from claimx import errors
 
-    try:
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise errors.needs_extra("reading Parquet", "pyarrow", "dask") from exc
+    pq = errors.import_extra("pyarrow.parquet", "reading Parquet", "dask")
     row = 0
     try:
         table = pq.ParquetFile(file)

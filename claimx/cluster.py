@@ -33,7 +33,7 @@ except ImportError as exc:  # pragma: no cover - exercised by hiding dask in a t
     raise errors.needs_extra("claimx on Dask", exc.name or "dask", "dask") from exc
 
 from claimx.exports import CLAIM_FIELDS, atomic_open, claim_rows, json_text
-from claimx.extraction import DEFAULT_BATCH_SIZE, _windows, document_metadata, extract, extract_many
+from claimx.extraction import DEFAULT_BATCH_SIZE, batched, document_metadata, extract, extract_many
 from claimx.graph import add_statements, finish_graph, full_names, merge_full_names, merge_graphs, partial_graph
 from claimx.models import METADATA, Extraction, FrozenModel
 from claimx.text import without_surrogates
@@ -433,11 +433,7 @@ def _ids(ids: list[str]) -> str:
 
 
 def _pyarrow() -> Any:
-    try:
-        import pyarrow
-    except ImportError as exc:
-        raise errors.needs_extra("Parquet", "pyarrow", "dask") from exc
-    return pyarrow
+    return errors.import_extra("pyarrow", "Parquet", "dask")
 
 
 # --- the command line's cluster -----------------------------------------------------------------
@@ -496,7 +492,7 @@ def extract_stream(
     window = 4 * max(1, len(client.scheduler_info()["workers"]))
     pending: deque = deque()
     partitions = 0
-    for n, part in enumerate(_windows(iter(items), partition_size)):
+    for n, part in enumerate(batched(items, partition_size)):
         partitions = n + 1
         if n in done:
             ids = [_document(item, f"doc{n}.{index}", job)[1] for index, item in enumerate(part)]

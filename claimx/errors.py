@@ -5,6 +5,8 @@ Messages say what went wrong and where (file, line, character) when there is a w
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ClaimxError(Exception):
     """Base class. `code` is the stable part ("E001"); the message may change."""
@@ -75,6 +77,17 @@ def bad_record(path: str, line: int, reason: str) -> InputError:
 
 def needs_extra(what: str, missing: str, extra: str) -> ClaimxError:
     return ClaimxError("E130", f"{what} needs {missing}: pip install \"claimx[{extra}]\"")
+
+
+def import_extra(module: str, what: str, extra: str) -> Any:
+    """`module` imported, for an optional feature (`what`) of claimx's `extra`; `E130` naming the
+    extra to install when it is missing."""
+    from importlib import import_module
+
+    try:
+        return import_module(module)
+    except ImportError as exc:
+        raise needs_extra(what, module.split(".")[0], extra) from exc
 
 
 def folder_not_empty(path: str) -> InputError:

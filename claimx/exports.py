@@ -338,13 +338,10 @@ def write_claims_parquet(extractions: Iterable[Extraction], path: str | os.PathL
     """The rows of `claim_rows` as one Parquet file, with pyarrow (the `dask` extra): start
     and end are integers, confidence a float. Written in row groups as documents come, so memory
     stays flat; Parquet strings are UTF-8, so a lone surrogate becomes U+FFFD."""
-    from claimx.errors import needs_extra
+    from claimx.errors import import_extra
 
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise needs_extra("Parquet", "pyarrow", "dask") from exc
+    pa = import_extra("pyarrow", "Parquet", "dask")
+    pq = import_extra("pyarrow.parquet", "Parquet", "dask")
     numbers = {"start": pa.int64(), "end": pa.int64(), "confidence": pa.float64()}
     schema = pa.schema([(field, numbers.get(field, pa.string())) for field in CLAIM_FIELDS])
 

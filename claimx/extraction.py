@@ -111,7 +111,7 @@ def extract_many(
     if n_process > 1:
         yield from _in_processes(nlp, feed(), batch_size, n_process)
         return
-    for window in _windows(feed(), MEMORY_WINDOW):
+    for window in batched(feed(), MEMORY_WINDOW):
         with nlp.memory_zone():  # strings of these documents are freed: the vocabulary stays flat
             yield from _results(nlp, window, batch_size, 1)
 
@@ -138,7 +138,7 @@ def _in_processes(nlp: Language, items, batch_size: int, n_process: int) -> Iter
         yield from _results(nlp, items, batch_size, n_process)
         return
     with multiprocessing.get_context("fork").Pool(n_process, initializer=_worker_start, initargs=(nlp,)) as pool:
-        for window in _windows(_windows(items, batch_size), 4 * n_process):
+        for window in batched(batched(items, batch_size), 4 * n_process):
             for records in pool.imap(_worker_batch, window):
                 yield from (Extraction.model_validate(r) for r in records)
 
@@ -156,15 +156,16 @@ def _worker_batch(batch: list) -> list[dict[str, Any]]:
         return [r.model_dump(mode="json") for r in _results(_worker_nlp, batch, len(batch), 1)]
 
 
-def _windows(items: Iterator, size: int) -> Iterator[list]:
-    window = []
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """`items` in lists of `size` (the last one shorter), read lazily."""
+    batch = []
     for item in items:
-        window.append(item)
-        if len(window) == size:
-            yield window
-            window = []
-    if window:
-        yield window
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def pipeline(nlp: Language | None) -> Language:

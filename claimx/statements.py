@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import date
 from difflib import SequenceMatcher
 from functools import cache
 from importlib import resources
@@ -46,7 +46,7 @@ import numpy as np
 
 from claimx.errors import bad_date
 from claimx.graph import UniqueNames, entity_node, full_names
-from claimx.models import Claim, Extraction, FrozenModel, Kind
+from claimx.models import Claim, Extraction, FrozenModel, Kind, published_moment
 from claimx.text import XML_ILLEGAL
 
 QUOTE_OVERLAP = 0.75  # two quotes: words of the shorter found in order in the longer, over its length
@@ -425,16 +425,9 @@ def _metadata(doc: str, fields: Mapping[str, Any] | None) -> tuple[str | None, s
     published = fields.get("published")
     if published is None or published == "":
         return (str(outlet) if outlet is not None else None), None, None
-    if isinstance(published, datetime):
-        moment = published
-    elif isinstance(published, date):
-        moment = datetime(published.year, published.month, published.day)
-    else:
-        try:
-            moment = datetime.fromisoformat(str(published).strip())
-        except ValueError:
-            raise bad_date(doc, published) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    text = published.isoformat() if isinstance(published, (date, datetime)) else str(published).strip()
+    text = published.isoformat() if isinstance(published, date) else str(published).strip()
+    try:
+        moment = published_moment(text)
+    except ValueError:
+        raise bad_date(doc, published) from None
     return (str(outlet) if outlet is not None else None), text, moment.timestamp()

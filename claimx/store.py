@@ -57,7 +57,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimx import errors
-from claimx.models import Extraction
+from claimx.extraction import batched
+from claimx.models import Extraction, published_moment
 
 if TYPE_CHECKING:
     import duckdb
@@ -141,7 +142,7 @@ def write_store(extractions: Iterable[Extraction], path: str | Path) -> Path:
                 if _is_empty(con):
                     _create(con)
                 position = con.execute("SELECT coalesce(max(position) + 1, 0) FROM documents").fetchone()[0]
-                for batch in _batches(extractions, BATCH):
+                for batch in batched(extractions, BATCH):
                     rows = {}  # doc_id → row: a document repeated in one batch is its last version
                     for n, extraction in enumerate(batch):
                         row = _document_row(extraction, position + n)
@@ -186,10 +187,7 @@ def _partition_documents(part: Path) -> Iterator[Extraction]:
 
         yield from read_jsonl(part)
         return
-    try:
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise errors.needs_extra("reading Parquet", "pyarrow", "dask") from exc
+    pq = errors.import_extra("pyarrow.parquet", "reading Parquet", "dask")
     for batch in pq.ParquetFile(part).iter_batches():
         for record in batch.to_pylist():
             yield Extraction.model_validate({"text": "", **{k: v for k, v in record.items() if v is not None}})
@@ -320,17 +318,6 @@ def _create(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO claimx_store VALUES ('schema', ?)", [SCHEMA_VERSION])
 
 
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _write_error(path: Path, exc: Exception) -> errors.ClaimxError:
     message = str(exc)
     if "No space left" in message or "Disk quota" in message:
@@ -443,11 +430,7 @@ def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def _duckdb() -> Any:
-    try:
-        import duckdb
-    except ImportError as exc:
-        raise errors.needs_extra("the store", "duckdb", "store") from exc
-    return duckdb
+    return errors.import_extra("duckdb", "the store", "store")
 
 
 @contextmanager
@@ -504,18 +487,11 @@ def moment(value: str | date | None) -> datetime | None:
     None when absent or not an ISO date or datetime."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        when = value
-    elif isinstance(value, date):
-        when = datetime(value.year, value.month, value.day)
-    else:
-        try:
-            when = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            return None
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc).replace(tzinfo=None)
-    return when
+    try:
+        when = published_moment(value.isoformat() if isinstance(value, date) else str(value))
+    except ValueError:
+        return None
+    return when.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _date_text(value: Any) -> str | None:
