@@ -186,6 +186,8 @@ def _unpack(item: object, index: int) -> tuple[str, str | None, dict[str, str]]:
         context = item[1]
         if isinstance(context, Mapping):
             doc_id = None if context.get("id") is None else str(context["id"])
+            if not context.keys() - {"id"}:  # the usual context: an id alone, no metadata to check
+                return item[0], doc_id, {}
             return item[0], doc_id, document_metadata(context, f"texts[{index}]" if doc_id is None else doc_id)
         return item[0], None if context is None else str(context), {}
     raise errors.not_text(item, f"texts[{index}]")

@@ -223,6 +223,17 @@ def _doc_name(given: str) -> str:
     return XML_ILLEGAL.sub("", given)
 
 
+def named_documents(extractions: Iterable[Extraction]) -> list[tuple[str, str, Extraction]]:
+    """(given name, name in the graph, extraction) of each document, named as `build_graph`
+    names them: its `doc_id`, else `doc<N>`, cleaned for XML and numbered apart when taken."""
+    doc_names = UniqueNames()
+    named = []
+    for n, extraction in enumerate(extractions):
+        given = extraction.doc_id or f"doc{n}"
+        named.append((given, doc_names.take(_doc_name(given)), extraction))
+    return named
+
+
 def _renamed_docs(graph: nx.MultiDiGraph, renamed: dict[str, str]) -> nx.MultiDiGraph:
     """A copy of a partial graph with documents renamed (old name → new, all at once): their
     document and claim nodes, their unnamed entities' nodes and every `doc` and `docs` entry

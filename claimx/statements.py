@@ -45,9 +45,8 @@ from typing import Any
 import numpy as np
 
 from claimx.errors import bad_date
-from claimx.graph import UniqueNames, entity_node, full_names
+from claimx.graph import entity_node, full_names, named_documents
 from claimx.models import Claim, Extraction, FrozenModel, Kind, published_moment
-from claimx.text import XML_ILLEGAL
 
 QUOTE_OVERLAP = 0.75  # two quotes: words of the shorter found in order in the longer, over its length
 MIN_QUOTE_WORDS = 4  # a shorter quote of fewer words ("Of course") is too common to join anything
@@ -188,13 +187,11 @@ def find_statements(
     Extraction's own; `metadata` may give others, mapping a document's id (its `doc_id`, else
     `doc<N>` as in `build_graph`) to `{"outlet": …, "published": …}` (`source` is read as
     `outlet`; `published` an ISO date or datetime, a naive one taken as UTC)."""
-    docs = [(extraction.doc_id or f"doc{n}", extraction) for n, extraction in enumerate(extractions)]
-    names = full_names(docs)
-    doc_names = UniqueNames()
+    named = named_documents(extractions)
+    names = full_names([(given, extraction) for given, _, extraction in named])
     meta: dict[str, Mapping[str, Any]] = {}  # doc name → its outlet and published
     claims: list[tuple[str, str, Claim, tuple[str, ...]]] = []  # doc name, given id, claim, speaker nodes
-    for given, extraction in docs:
-        doc = doc_names.take(XML_ILLEGAL.sub("", given))
+    for given, doc, extraction in named:
         own = {"outlet": extraction.outlet, "published": extraction.published}
         meta[doc] = metadata.get(given, own) if metadata is not None else own
         node_of = {entity.id: entity_node(entity, doc, names) for entity in extraction.entities}
@@ -203,6 +200,8 @@ def find_statements(
             if speakers:
                 claims.append((doc, given, claim, speakers))
 
+    if len({speakers for *_, speakers in claims}) == len(claims):
+        return []  # no speaker has two claims: nothing can be one statement
     content = [content_words(words(claim.text)) for _, _, claim, _ in claims]
     keep = [i for i, c in enumerate(content) if c]
     block_of: dict[tuple[str, ...], int] = {}

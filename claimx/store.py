@@ -178,19 +178,9 @@ def load_partitions(folder: str | Path, path: str | Path) -> Path:
                    key=lambda p: int(_PART.fullmatch(p.name)[1]))
     if not parts:
         raise errors.no_partitions(str(folder))
-    return write_store((e for part in parts for e in _partition_documents(part)), path)
+    from claimx.exports import read_jsonl
 
-
-def _partition_documents(part: Path) -> Iterator[Extraction]:
-    if part.suffix == ".jsonl":
-        from claimx.exports import read_jsonl
-
-        yield from read_jsonl(part)
-        return
-    pq = errors.import_extra("pyarrow.parquet", "reading Parquet", "dask")
-    for batch in pq.ParquetFile(part).iter_batches():
-        for record in batch.to_pylist():
-            yield Extraction.model_validate({"text": "", **{k: v for k, v in record.items() if v is not None}})
+    return write_store((e for part in parts for e in read_jsonl(part)), path)  # documents are JSONL in either format
 
 
 def _document_row(extraction: Extraction, position: int) -> dict[str, Any]:
