@@ -446,12 +446,15 @@ def extract(
     if len(files) == 1 and not folders and files[0][1] in _STREAMING:
         _or_exit(lambda: _emit(results(), files[0][1], files[0][0], resume=resume))
     else:
-        from claimx.graph import build_graph
+        from claimx.graph import add_statements, build_graph
+        from claimx.statements import find_statements
 
         collected = _or_exit(lambda: list(results()))
-        graph = functools.cache(lambda: build_graph(collected))  # one corpus graph for every output
+        # one corpus's statements and graph for every output, found once, when one needs them
+        statements = functools.cache(lambda: find_statements(collected))
+        graph = functools.cache(lambda: add_statements(build_graph(collected, statements=False), statements()))
         for target, kind in files:
-            _or_exit(lambda: _emit(collected, kind, target, graph))
+            _or_exit(lambda: _emit(collected, kind, target, graph, statements=statements))
     _or_exit(_flush_stdout)
     for target, _ in targets:
         if target != "-":
@@ -682,10 +685,11 @@ def _make_folders(files: list[tuple[str, str]]) -> None:
                                          f"{exc.strerror or exc}", param_hint="--output") from None
 
 
-def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = None, resume: bool = False) -> None:
-    """Write `results` to `target` as `kind`; `graph()` gives their corpus graph (only the
-    formats written document by document come without one). With `resume`, a JSONL target is
-    appended to, written through (`exports.append_jsonl`)."""
+def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = None, resume: bool = False,
+          statements: Callable[[], Any] | None = None) -> None:
+    """Write `results` to `target` as `kind`; `graph()` gives their corpus graph and
+    `statements()` its statements (only the formats written document by document come without
+    them). With `resume`, a JSONL target is appended to, written through (`exports.append_jsonl`)."""
     from claimx import drawing, exports, report
 
     if kind == "graphml":
@@ -705,7 +709,7 @@ def _emit(results, kind: str, target: str, graph: Callable[[], Any] | None = Non
     elif kind == "parquet":
         exports.write_claims_parquet(results, target)
     elif kind == "html":
-        report.write_html(results, target)
+        report.write_html(results, target, statements=statements() if statements else None)
     elif kind == "duckdb":
         from claimx.store import write_store
 

@@ -57,29 +57,29 @@ class Edge:
 
 
 def write_html(extractions: Extraction | Iterable[Extraction], path: str | os.PathLike, *,
-               title: str | None = None, top: int = 30) -> Path | None:
+               title: str | None = None, top: int = 30, statements: list | None = None) -> Path | None:
     """Write the report of one document or a corpus as a standalone page ("-": standard output).
-    `top` is how many actors the network shows."""
+    `top` is how many actors the network shows; `statements`, the corpus's `find_statements`
+    when the caller has them already."""
     from claimx.exports import write_text
 
-    page = render_report(extractions, title=title, top=top)
+    page = render_report(extractions, title=title, top=top, statements=statements)
     return write_text(path, lambda out: out.write(page))
 
 
 def render_report(extractions: Extraction | Iterable[Extraction], *, title: str | None = None,
-                  top: int = 30) -> str:
+                  top: int = 30, statements: list | None = None) -> str:
     """The report page as a string (see `write_html`)."""
     from claimx import __version__
-    from claimx.graph import build_graph
+    from claimx.graph import add_statements, build_graph
     from claimx.layout import actor_layout
-    from claimx.view import article_pieces, environment
-
-    from claimx.graph import add_statements
     from claimx.statements import find_statements
+    from claimx.view import article_pieces, environment
 
     docs = [extractions] if isinstance(extractions, Extraction) else list(extractions)
     graph = build_graph(docs, statements=False)
-    statements = find_statements(docs)
+    if statements is None:
+        statements = find_statements(docs)
     add_statements(graph, statements)
     keys = _entity_keys(graph)
     names = {keys[node]: without_surrogates(data["name"]) for node, data in graph.nodes(data=True) if node in keys}
