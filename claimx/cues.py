@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
 from claimx import lexicon
@@ -170,14 +172,25 @@ def _cue_words() -> frozenset[str]:
 def find_cues(doc: Doc) -> list[Cue]:
     """Every reporting verb, "according to" and held statement noun in the document, in order."""
     cues = []
-    words = _cue_words()
-    for token in doc:
-        if token.lower_ not in words and token.lemma_.lower() not in words:
-            continue
+    for i in _cue_word_tokens(doc):
+        token = doc[i]
         cue = verb_cue(token) or according_to(token) or statement_noun(token) or adjective_cue(token)
         if cue is not None:
             cues.append(cue)
     return cues
+
+
+def _cue_word_tokens(doc: Doc) -> list[int]:
+    """The tokens whose form or lemma is a cue word, read from the Doc's arrays: each distinct
+    word is looked up once, and no Token object is made for the rest."""
+    if not len(doc):
+        return []
+    words, strings = _cue_words(), doc.vocab.strings
+    ids = doc.to_array([LOWER, LEMMA])
+    lower, lemma = ids[:, 0], ids[:, 1]
+    forms = np.array([k for k in np.unique(lower).tolist() if strings[k] in words], dtype=np.uint64)
+    lemmas = np.array([k for k in np.unique(lemma).tolist() if strings[k].lower() in words], dtype=np.uint64)
+    return np.flatnonzero(np.isin(lower, forms) | np.isin(lemma, lemmas)).tolist()
 
 
 def learned_cue(token: Token) -> Cue:

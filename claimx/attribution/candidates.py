@@ -15,6 +15,8 @@ from spacy.tokens import Doc, Token
 
 from claimx import lexicon
 from claimx.cues import Cue
+from claimx.furniture import glued
+from claimx.names import mention_span
 from claimx.quotes import Quote, QuoteScan
 
 NOT_SPEAKERS = frozenset({"DATE", "TIME"})  # "said Thursday": never a speaker; "52 percent said" is
@@ -125,6 +127,8 @@ class Layout:
         self.newlines = [i for i, ch in enumerate(self.text) if ch == "\n"]
         self.line_base = line_base  # line breaks before the doc, when it is a window of a longer text
         self.cue_at: dict[int, Cue] = {cue.head: cue for cue in cues}
+        self._mentions: dict[int, tuple[int, int]] = {}
+        self._glued: dict[tuple[int, int], bool] = {}
         self.quote_of = [-1] * len(doc)
         self.quote_tokens: list[tuple[int, int]] = []
         for qi, quote in enumerate(self.quotes):
@@ -144,6 +148,20 @@ class Layout:
 
     def paragraph(self, char: int) -> int:
         return bisect_left(self.newlines, char)
+
+    def mention(self, tok: Token) -> tuple[int, int]:
+        """`names.mention_span` of a token, found once: the readings of a cue share speakers."""
+        span = self._mentions.get(tok.i)
+        if span is None:
+            span = self._mentions[tok.i] = mention_span(tok)
+        return span
+
+    def glued(self, mention: tuple[int, int]) -> bool:
+        """`furniture.glued` of a mention, found once."""
+        found = self._glued.get(mention)
+        if found is None:
+            found = self._glued[mention] = glued(self.doc, mention)
+        return found
 
     @cached_property
     def parse(self) -> Parse:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,8 +28,7 @@ from claimx.attribution.direct import claim_orphan_start, outer_tag, reach_back,
 from claimx.attribution.lines import line_claims
 from claimx.attribution.reported import noun_source, proposals, reported
 from claimx.cues import Cue, asserted, learned_cue
-from claimx.names import mention_span
-from claimx.furniture import glued, in_teaser, is_furniture_line
+from claimx.furniture import in_teaser, is_furniture_line
 from claimx.quotes import QuoteScan
 from claimx.sources import source_of
 
@@ -164,8 +164,8 @@ def attribute(
             by_cue[tag.cue].quotes.extend(unit)
             claimed.update((k, by_cue[tag.cue]) for k in unit)
             continue
-        mention = mention_span(tag.source)
-        if glued(lay.doc, mention):
+        mention = lay.mention(tag.source)
+        if lay.glued(mention):
             continue
         att = by_cue[tag.cue] = Attribution(
             [lay.content(k) for k in unit], "direct", tag.act, "tag", tag.cue, mention, quotes=list(unit)
@@ -256,16 +256,18 @@ def _learned(
         best = None
         readings = proposals(lay, cue, claimed, speaker)
         rivals = frozenset(att.rule for att in readings)
+        slots = []
         for att in readings:
             if att.cue is not None and att.rule in _RULE_READINGS:  # the rule's reading takes the learned speaker too
                 around = att.source is not None and att.start <= doc[att.source[0]].idx < att.end  # a tag set in
                 source = speaker(0, 0) if around else speaker(*features.token_range(lay.parse, att.start, att.end))
                 if source is not None or att.rule != "passive":  # a passive's agent, when the rule found one, stays
-                    att.source = None if source is None else mention_span(source)
-            slots = features.claim_slots(lay, att, i, cue_p[i], sureness.get(att.source, 0.0), rivals)
-            att.score = float(_sigmoid(token_part[i] + decision.claim[slots].sum()))
+                    att.source = None if source is None else lay.mention(source)
+            slots.append(features.claim_slots(lay, att, i, cue_p[i], sureness.get(att.source, 0.0), rivals))
+        for att, own, total in zip(readings, slots, _sums(decision.claim, slots)):
+            att.score = float(_sigmoid(token_part[i] + total))
             if observe is not None:
-                observe.claim(att, slots, i)
+                observe.claim(att, own, i)
             if best is None or att.score > best.score:
                 best = att
         if best is None:
@@ -316,7 +318,7 @@ def _speaker_pick(lay: Layout, head, decision: Decision, observe: Observer | Non
     if observe is not None:
         observe.speaker(head.i, candidates, slots)
     weights = decision.speaker
-    scores = [float(weights[s].sum()) for s in slots]
+    scores = _sums(weights, slots)
     ranked = sorted(zip(scores, range(len(candidates))), key=lambda pair: -pair[0])
     sureness: dict[tuple[int, int] | None, float] = {}
     doc = lay.doc
@@ -326,7 +328,7 @@ def _speaker_pick(lay: Layout, head, decision: Decision, observe: Observer | Non
             candidate = candidates[k]
             if candidate is None or not lo <= candidate < hi:
                 token = None if candidate is None else doc[candidate]
-                sureness[None if token is None else mention_span(token)] = score
+                sureness[None if token is None else lay.mention(token)] = score
                 return token
         return None
 
@@ -352,6 +354,15 @@ def _judge_rules(lay: Layout, claims: list[Attribution], decision: Decision, obs
                 continue
         kept.append(att)
     return kept
+
+
+def _sums(weights: np.ndarray, groups: list[list[int]]) -> list[float]:
+    """The sum of the weights of each group of slots, in one pass over all of them."""
+    if not groups:
+        return []
+    lengths = [len(g) for g in groups]
+    starts = np.cumsum([0] + lengths[:-1])
+    return np.add.reduceat(weights[list(chain.from_iterable(groups))], starts).tolist()
 
 
 def _sigmoid(x):

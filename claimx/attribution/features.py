@@ -35,6 +35,11 @@ def mix(*values: int) -> int:
     return hash(values) & _SLOT_MASK
 
 
+def _slots(*features: tuple[int, ...]) -> list[int]:
+    """The weight slots of several features at once (`mix` of each, in one call)."""
+    return [hash(values) & _SLOT_MASK for values in features]
+
+
 def _mix_arrays(template: int, *values: np.ndarray) -> np.ndarray:
     """A slot per element for token features (uint64 arithmetic, which wraps as hashing needs)."""
     h = np.full(values[0].shape, _BASIS ^ template, dtype=np.uint64)
@@ -255,43 +260,43 @@ def claim_slots(lay: Layout, att: Attribution, head: int, cue_p: float, speaker_
     p = min(int(cue_p * 10), 9)
     sure = min(max(int(speaker_score + 4), 0), 8)
     has_source = int(att.source is not None)
-    return [
-        mix(100, rule),
-        mix(101, rule, lemma),
-        mix(102, rule, pos),
-        mix(103, rule, dep),
-        mix(104, rule, length),
-        mix(105, rule, has_source),
-        mix(106, rule, source_pos, source_ent),
-        mix(107, rule, source_word),
-        mix(108, rule, kind),
-        mix(109, rule, first_word),
-        mix(110, rule, lemma, first_word),
-        mix(111, rule, lemma, has_source),
-        mix(112, rule, quotes, kind),
-        mix(113, rule, distance),
-        mix(114, rule, coverage),
-        mix(115, rule, p),
-        mix(116, rule, lemma, length),
-        mix(117, rule, dep, has_source),
-        mix(118, rule, lead),
-        mix(119, p),
-        mix(120, rule, pos, first_word),
-        mix(121, rule, root_pos, finite),
-        mix(122, rule, root_lemma),
-        mix(123, lemma, root_pos),
-        mix(124, rule, lemma, lead),
-        mix(125, rule, sure),
-        mix(126, sure, has_source),
-        mix(127, lemma, source_ent, source_pos),
-        mix(128, rule, role, source_pos),
-        mix(129, lemma, finite),
-        mix(130, rule, lemma, root_pos),
-        mix(131, source_word),
-        mix(132, lemma, root_lemma),
-        mix(133, lemma, source_word),
-        mix(134, lemma, rule, kind),
-    ] + [mix(135, rule, _w(rival)) for rival in rivals if rival != att.rule]
+    return _slots(
+        (100, rule),
+        (101, rule, lemma),
+        (102, rule, pos),
+        (103, rule, dep),
+        (104, rule, length),
+        (105, rule, has_source),
+        (106, rule, source_pos, source_ent),
+        (107, rule, source_word),
+        (108, rule, kind),
+        (109, rule, first_word),
+        (110, rule, lemma, first_word),
+        (111, rule, lemma, has_source),
+        (112, rule, quotes, kind),
+        (113, rule, distance),
+        (114, rule, coverage),
+        (115, rule, p),
+        (116, rule, lemma, length),
+        (117, rule, dep, has_source),
+        (118, rule, lead),
+        (119, p),
+        (120, rule, pos, first_word),
+        (121, rule, root_pos, finite),
+        (122, rule, root_lemma),
+        (123, lemma, root_pos),
+        (124, rule, lemma, lead),
+        (125, rule, sure),
+        (126, sure, has_source),
+        (127, lemma, source_ent, source_pos),
+        (128, rule, role, source_pos),
+        (129, lemma, finite),
+        (130, rule, lemma, root_pos),
+        (131, source_word),
+        (132, lemma, root_lemma),
+        (133, lemma, source_word),
+        (134, lemma, rule, kind),
+    ) + [mix(135, rule, _w(rival)) for rival in rivals if rival != att.rule]
 
 
 # --- a claim the quote and line rules made ------------------------------------------------
@@ -321,22 +326,22 @@ def quote_slots(lay: Layout, att: Attribution) -> list[int]:
     line_end = text.find("\n", att.end)
     line_end = len(text) if line_end < 0 else line_end
     share = (4 * (att.end - att.start)) // max(1, line_end - line_start)
-    return [
-        mix(200, rule),
-        mix(201, rule, length),
-        mix(202, rule, closes),
-        mix(203, rule, opens, closes),
-        mix(204, rule, source_pos, source_ent),
-        mix(205, rule, source_word),
-        mix(206, rule, cue),
-        mix(207, rule, paragraph),
-        mix(208, rule, parts),
-        mix(209, rule, follows, length),
-        mix(210, rule, share),
+    return _slots(
+        (200, rule),
+        (201, rule, length),
+        (202, rule, closes),
+        (203, rule, opens, closes),
+        (204, rule, source_pos, source_ent),
+        (205, rule, source_word),
+        (206, rule, cue),
+        (207, rule, paragraph),
+        (208, rule, parts),
+        (209, rule, follows, length),
+        (210, rule, share),
         mix(211, rule, _w(att.kind)),
-        mix(212, rule, length, closes),
-        mix(213),  # the bias
-    ]
+        (212, rule, length, closes),
+        (213,),  # the bias
+    )
 
 
 # --- who speaks for a cue word ------------------------------------------------------------
@@ -402,16 +407,16 @@ def speaker_slots(lay: Layout, head: int, candidate: int | None, rule_source: in
         passive = int(any(parse.dep[j] == _NSUBJPASS and parse.head[j] == head
                           for j in range(parse.sent_lo[head], parse.sent_hi[head])))
         none = int(rule_source is None)
-        return [
-            mix(300),
-            mix(301, lemma),
-            mix(302, dep),
-            mix(303, none),
-            mix(304, passive, none),
-            mix(305, parse.tag[head]),
-            mix(306, dep, parse.pos[parse.head[head]]),
-            mix(307, parse.pos[head], none),
-        ]
+        return _slots(
+            (300,),
+            (301, lemma),
+            (302, dep),
+            (303, none),
+            (304, passive, none),
+            (305, parse.tag[head]),
+            (306, dep, parse.pos[parse.head[head]]),
+            (307, parse.pos[head], none),
+        )
     up, down = _path(parse, head, candidate)
     up += [0] * (3 - len(up))
     down += [0] * (3 - len(down))
@@ -420,22 +425,22 @@ def speaker_slots(lay: Layout, head: int, candidate: int | None, rule_source: in
     chosen = int(candidate == rule_source)
     c_dep, c_pos, c_ent = parse.dep[candidate], parse.pos[candidate], parse.ent[candidate]
     c_word = parse.lower[candidate] if c_pos == _PRON else parse.lemma[candidate]
-    return [
-        mix(310, c_dep),
-        mix(311, c_pos, c_ent),
-        mix(312, *up, *down),
-        mix(313, before, distance),
-        mix(314, chosen),
-        mix(315, c_dep, dep),
-        mix(316, lemma, c_dep),
-        mix(317, c_word),
-        mix(318, chosen, c_dep, parse.pos[head]),
-        mix(319, up[0], down[0], before),
-        mix(320, lemma, up[0], down[0]),
-        mix(321, c_ent, chosen),
-        mix(322, parse.pos[head], up[0], up[1], down[0]),
-        mix(323, c_word, c_dep),
-    ]
+    return _slots(
+        (310, c_dep),
+        (311, c_pos, c_ent),
+        (312, *up, *down),
+        (313, before, distance),
+        (314, chosen),
+        (315, c_dep, dep),
+        (316, lemma, c_dep),
+        (317, c_word),
+        (318, chosen, c_dep, parse.pos[head]),
+        (319, up[0], down[0], before),
+        (320, lemma, up[0], down[0]),
+        (321, c_ent, chosen),
+        (322, parse.pos[head], up[0], up[1], down[0]),
+        (323, c_word, c_dep),
+    )
 
 
 _NSUBJPASS = word("nsubjpass")

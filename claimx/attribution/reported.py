@@ -17,8 +17,6 @@ from spacy.tokens import Doc, Token
 from claimx import lexicon
 from claimx.attribution.candidates import QUOTE_MARKS, Attribution, Layout, governs, kind_of
 from claimx.cues import Cue, holder_of, prep_content
-from claimx.names import mention_span
-from claimx.furniture import glued
 from claimx.sources import SUBJECTS, source_of
 
 SpeakerPick = Callable[[int, int], "Token | None"]  # the source of a reading, given its content's tokens
@@ -217,7 +215,7 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_so
     """The claim of a reported clause: its tokens in the cue's paragraph, less the source. With
     `hull`, the content may span a tag inside it ("The test, it said, was its biggest"). A
     passive with no agent has no source."""
-    source_span = mention_span(source) if source is not None else (0, 0)
+    source_span = lay.mention(source) if source is not None else (0, 0)
     para = lay.paragraph(lay.doc[cue.head].idx)
     tokens = sorted(  # a subtree is out of order where the parse is not projective
         (t for t in tokens
@@ -241,7 +239,7 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_so
     kind = kind_of(lay, (begin, finish), quotes, introduced)
     if kind == "direct":
         begin, finish = lay.content(quotes[0])
-    if source is not None and glued(lay.doc, source_span):
+    if source is not None and lay.glued(source_span):
         return None
     return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end),
                        None if source is None else source_span, quotes=quotes)
@@ -463,7 +461,7 @@ def _tag_span(lay: Layout, cue: Cue, source: Token | None) -> tuple[int, int]:
     verb = lay.doc[cue.head]
     lo, hi = cue.start, cue.end
     if source is not None:
-        mention = mention_span(source)
+        mention = lay.mention(source)
         if abs(mention[0] - cue.start) <= 12:
             lo, hi = min(lo, mention[0]), max(hi, mention[1])
             for child in source.rights:  # "said Ann Lee, a deputy director", "said tenants who lost homes"
@@ -498,7 +496,7 @@ def _range_claim(lay: Layout, cue: Cue, lo: int, hi: int, source: Token | None, 
         lo += 1
     while hi > lo and parse.para[hi - 1] != para:
         hi -= 1
-    source_span = mention_span(source) if source is not None else None
+    source_span = lay.mention(source) if source is not None else None
     if source_span is not None and not hull and source_span[0] < hi and lo < source_span[1]:
         if source_span[0] <= lo:
             lo = source_span[1]
@@ -528,7 +526,7 @@ def _range_claim(lay: Layout, cue: Cue, lo: int, hi: int, source: Token | None, 
     kind = kind_of(lay, (begin, finish), quotes, lo > first or dep[lo] == _MARK)
     if kind == "direct":
         begin, finish = lay.content(quotes[0])
-    if source_span is not None and glued(lay.doc, source_span):
+    if source_span is not None and lay.glued(source_span):
         return None
     return Attribution([(begin, finish)], kind, cue.act, rule, (cue.start, cue.end), source_span, quotes=quotes)
 
