@@ -708,3 +708,12 @@ def test_attribution_tag_after_clause_keeps_its_source_modifiers(extract, text, 
 def test_attribution_object_content_leaves_out_when_it_was_said(extract, text, content):
     claim = only_claim(extract(text))
     assert claim.content.text == content, summary(extract(text))
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Alan Brook, a demographer at Vestmark University, said the trend would continue.", "Alan Brook"),
+    ("Ana Ruiz, the head of the Oslo Farmers Union, said prices would fall.", "Ana Ruiz"),
+])
+def test_attribution_a_place_inside_the_speakers_apposition_is_not_the_speaker(extract, text, speaker):
+    claim = only_claim(extract(text))
+    assert claim.speaker is not None and claim.speaker.name == speaker, summary(extract(text))

@@ -357,7 +357,7 @@ def speaker_candidates(lay: Layout, head: int, rule_source: int | None) -> list[
     parse, quote_of = lay.parse, lay.quote_of
     nouns = _ids("PROPN", "NOUN", "PRON", "NUM")
     inside = _ids("compound", "det", "amod", "nummod", "case", "punct", "nmod")
-    attached, nominal = _ids("conj", "appos"), _ids("PROPN", "NOUN", "PRON")  # "Ruiz and Berg", "Ruiz, an aide"
+    attached, nominal = _ids("conj"), _ids("PROPN", "NOUN", "PRON")  # "Ruiz and Berg"; "Ruiz, an aide": _describes
     not_speakers = frozenset(word(label) for label in NOT_SPEAKERS)
     para = parse.para[head]
     pos, dep, ent, length, paras = parse.pos, parse.dep, parse.ent, parse.length, parse.para
@@ -365,11 +365,27 @@ def speaker_candidates(lay: Layout, head: int, rule_source: int | None) -> list[
         j for j in range(parse.sent_lo[head], parse.sent_hi[head])
         if pos[j] in nouns and dep[j] not in inside and j != head and j != rule_source and quote_of[j] == -1
         and paras[j] == para and length[j] <= LONGEST_WORD and ent[j] not in not_speakers
-        and not (dep[j] in attached and pos[parse.head[j]] in nominal)
+        and not (dep[j] in attached and pos[parse.head[j]] in nominal) and not _describes(parse, j, head)
     ]
     nearby.sort(key=lambda j: abs(j - head))
     found: list[int | None] = [] if rule_source is None else [rule_source]
     return found + nearby[: MAX_SPEAKERS - len(found)] + [None]
+
+
+def _describes(parse: Parse, tok: int, head: int, reach: int = 6) -> bool:
+    """Whether `tok` lies inside an apposition that describes another noun ("Ana Ruiz, a professor
+    at Oslo University, said": "University"); it names where the speaker works, not who speaks."""
+    appos, nominal = _ids("appos"), _ids("PROPN", "NOUN", "PRON")
+    heads, deps, pos = parse.head, parse.dep, parse.pos
+    node = tok
+    for _ in range(reach):
+        up = heads[node]
+        if up == node or node == head or up == head:
+            return False
+        if deps[node] in appos and pos[up] in nominal:
+            return True
+        node = up
+    return False
 
 
 def _path(parse: Parse, head: int, tok: int) -> tuple[list[int], list[int]]:
