@@ -36,3 +36,18 @@ def test_text_cr_only_paragraphs_do_not_run_together(nlp):
     text = "Harbour chief quits\rTom Hale said the board had failed the town.\r\rIt was over."
     starts = [sent.start_char for sent in nlp(clean(text)).sents]
     assert text.index("Tom") in starts and text.index("It was") in starts
+
+
+def test_text_clean_reads_rare_dashes_as_the_dashes_they_stand_for():
+    text = "a \u2015 b \u2e3a c \ufe58 d \u2012 e"
+    cleaned = clean(text)
+    assert len(cleaned) == len(text)
+    assert cleaned == "a \u2014 b \u2014 c \u2014 d \u2013 e"
+
+
+def test_text_a_horizontal_bar_around_an_aside_stays_out_of_the_speakers_name(extract):
+    text = "The report \u2015 which draws on the work of several historians \u2015 says the city failed its poor."
+    result = extract(text)
+    assert [c.speaker.name for c in result.claims] == ["report"]
+    assert result.claims[0].content.text == "the city failed its poor"
+    assert "\u2015" in result.text  # spans index the caller's own text, bar and all
