@@ -717,3 +717,17 @@ def test_attribution_object_content_leaves_out_when_it_was_said(extract, text, c
 def test_attribution_a_place_inside_the_speakers_apposition_is_not_the_speaker(extract, text, speaker):
     claim = only_claim(extract(text))
     assert claim.speaker is not None and claim.speaker.name == speaker, summary(extract(text))
+
+
+@pytest.mark.parametrize("dateline", ["OSLO \u2014", "OSLO, Norway (AP) \u2014", "BERGEN -", "OSLO \u2015"])
+def test_attribution_a_dateline_is_never_the_speaker(extract, dateline):
+    for text in (f"{dateline} Ana Ruiz said on Monday the ferry would stop.",
+                 f"Ferries stop\n\n{dateline} Ana Ruiz\u2019s campaign said the ferry would stop."):
+        claim = only_claim(extract(text))
+        assert claim.speaker is not None and "Ana Ruiz" in claim.speaker.name, summary(extract(text))
+
+
+def test_attribution_a_capitalised_word_before_a_dash_mid_line_is_no_dateline(nlp):
+    doc = nlp("The plan - OSLO - said nothing.\nNew line - Ana Ruiz said so.")
+    assert [s.text.strip() for s in doc.sents][:1] == ["The plan - OSLO - said nothing."]
+    assert not any(s.text.strip() == "New line -" for s in doc.sents)
