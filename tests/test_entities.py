@@ -384,3 +384,11 @@ def test_entities_a_role_noun_with_two_bearers_named_later_stays_unnamed(extract
     text = ("The spokesman said the talks would resume on Monday. The ministry has not commented on the "
             "schedule. Tom Hale, a spokesman, was away, and Paul Orme, another spokesman, was ill.")
     assert speaker_of(extract(text), "the talks").name not in ("Tom Hale", "Paul Orme")
+
+
+@pytest.mark.parametrize("text, words, name", [
+    ("A Vestmark Times story reported that the mayor had lied about the vote.", "the mayor", "Vestmark Times"),
+    ("Karin Lund is a major donor to the party. The donor said the party would win.", "the party would", "Karin Lund"),
+])
+def test_entities_news_artefacts_and_person_nouns_resolve_to_whom_they_stand_for(extract, text, words, name):
+    assert speaker_of(extract(text), words).name == name
