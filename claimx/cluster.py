@@ -32,7 +32,7 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised by hiding dask in a test
     raise errors.needs_extra("claimx on Dask", exc.name or "dask", "dask") from exc
 
-from claimx.exports import CLAIM_FIELDS, atomic_open, claim_rows, json_text
+from claimx.exports import atomic_open, claim_rows, claims_schema, json_text
 from claimx.extraction import DEFAULT_BATCH_SIZE, batched, document_metadata, extract, extract_many
 from claimx.graph import add_statements, finish_graph, full_names, merge_full_names, merge_graphs, partial_graph
 from claimx.models import METADATA, Extraction, FrozenModel
@@ -379,10 +379,10 @@ def _valid_utf8(value: Any) -> Any:
 def _schema(table: str) -> Any:
     """The Parquet schema of a flat table: fixed, so every partition, even an empty one, agrees."""
     pa = _pyarrow()
+    if table == "claims":
+        return claims_schema(pa)
     text, integer = pa.string(), pa.int64()
     columns = {
-        "claims": {field: {"start": integer, "end": integer, "confidence": pa.float64()}.get(field, text)
-                   for field in CLAIM_FIELDS},
         "entities": {"node": text, "name": text, "kind": text, "aliases": text, "docs": text, "n_docs": integer,
                      "mentions": integer},
         "edges": {field: text for field in EDGE_FIELDS},

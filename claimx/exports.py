@@ -334,6 +334,13 @@ def write_claims_csv(extractions: Iterable[Extraction], path: str | os.PathLike)
     return write_text(path, write)
 
 
+def claims_schema(pa: Any) -> Any:
+    """The Parquet schema of `claim_rows` (`pa` is pyarrow): start and end integers, confidence
+    a float, every other field a string."""
+    numbers = {"start": pa.int64(), "end": pa.int64(), "confidence": pa.float64()}
+    return pa.schema([(field, numbers.get(field, pa.string())) for field in CLAIM_FIELDS])
+
+
 def write_claims_parquet(extractions: Iterable[Extraction], path: str | os.PathLike) -> Path | None:
     """The rows of `claim_rows` as one Parquet file, with pyarrow (the `dask` extra): start
     and end are integers, confidence a float. Written in row groups as documents come, so memory
@@ -342,8 +349,7 @@ def write_claims_parquet(extractions: Iterable[Extraction], path: str | os.PathL
 
     pa = import_extra("pyarrow", "Parquet", "dask")
     pq = import_extra("pyarrow.parquet", "Parquet", "dask")
-    numbers = {"start": pa.int64(), "end": pa.int64(), "confidence": pa.float64()}
-    schema = pa.schema([(field, numbers.get(field, pa.string())) for field in CLAIM_FIELDS])
+    schema = claims_schema(pa)
 
     def write(out: IO[bytes]) -> None:
         with pq.ParquetWriter(out, schema) as writer:
