@@ -377,9 +377,13 @@ def query_statements(path: str | Path, **filters: Any) -> list[dict[str, Any]]:
         reports = _rows(con.execute(f"SELECT * FROM reports WHERE statement_id IN ({chosen}) "
                                     "ORDER BY statement_id, position", parameters))
         drift = _rows(con.execute(f"SELECT * FROM drift WHERE statement_id IN ({chosen})", parameters))
+    by_statement: dict[Any, dict[str, list[dict[str, Any]]]] = {
+        s["statement_id"]: {"reports": [], "drift": []} for s in found}
+    for table, rows in (("reports", reports), ("drift", drift)):
+        for row in rows:
+            by_statement[row["statement_id"]][table].append(row)
     for statement in found:
-        statement["reports"] = [r for r in reports if r["statement_id"] == statement["statement_id"]]
-        statement["drift"] = [d for d in drift if d["statement_id"] == statement["statement_id"]]
+        statement.update(by_statement[statement["statement_id"]])
     return found
 
 
