@@ -731,3 +731,16 @@ def test_attribution_a_capitalised_word_before_a_dash_mid_line_is_no_dateline(nl
     doc = nlp("The plan - OSLO - said nothing.\nNew line - Ana Ruiz said so.")
     assert [s.text.strip() for s in doc.sents][:1] == ["The plan - OSLO - said nothing."]
     assert not any(s.text.strip() == "New line -" for s in doc.sents)
+
+
+@pytest.mark.parametrize("tail", ["reported last week", "said on Monday", "said yesterday"])
+def test_attribution_a_closing_tag_may_say_when(extract, tail):
+    text = f"Sales have been higher than in any year since 2004, the Vestmark Institute {tail}."
+    claim = only_claim(extract(text))
+    assert claim.content.text == "Sales have been higher than in any year since 2004"
+    assert claim.speaker is not None and claim.speaker.name == "Vestmark Institute"
+
+
+def test_attribution_a_closing_tag_followed_by_its_own_clause_is_not_read_back(extract):
+    result = extract("Prices will fall, the agency said after the vote that it would not act.")
+    assert [c.content.text for c in result.claims] == ["it would not act"], summary(result)

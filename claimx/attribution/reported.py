@@ -377,11 +377,25 @@ def proposals(
     if lo <= sent_lo:
         add(hi, sent_hi, "around", source=source)
     elif sets_off(lay.doc, lo - 1):  # a tag set off by a comma or a dash
-        if hi >= sent_hi or all(parse.punct[j] or parse.space[j] for j in range(hi, sent_hi)):
-            add(sent_lo, lo, "around", source=source)  # "…, the agency said."
+        if hi >= sent_hi or _trails_off(lay.doc, head, hi, sent_hi):
+            add(sent_lo, lo, "around", source=source)  # "…, the agency said (on Monday)."
         elif lay.doc[hi].text in _ASIDE_MARKS:
             add(sent_lo, sent_hi, "around", hull=True, source=source)  # "The test, the agency said, was …"
     return found
+
+
+def _trails_off(doc: Doc, verb: Token, lo: int, hi: int) -> bool:
+    """Whether the tokens [lo, hi) after a closing speech tag add only punctuation, when it was
+    said, or an adverb of the verb ("…, the agency said on Monday." / "… said last week.")."""
+    for j in range(lo, hi):
+        tok = doc[j]
+        if tok.is_punct or tok.is_space or tok.ent_type_ in _WHEN:
+            continue
+        if tok.head.i == verb.i and (tok.dep_ in ("advmod", "npadvmod") and not list(tok.children) or tok.dep_ == "prep"
+                                     and all(t.ent_type_ in _WHEN for t in tok.subtree if t.i != j)):
+            continue
+        return False
+    return True
 
 
 def sets_off(doc: Doc, k: int) -> bool:
