@@ -416,9 +416,12 @@ class Resolver:
                 chosen.roles.add(role)
             chosen.saw(mention.text, at)
             return chosen
-        key = f"unnamed:{self._base + at}"
         description = strip_determiner(mention) or mention.text
         kind = "unnamed" if is_role or first in _INDEFINITE else "unknown"
+        # a capitalised word the tagger did not read as a name ("Rivers" heading a line) is one
+        # referent however often it speaks; a description ("the report") may name another each time
+        named = kind == "unknown" and all(w[:1].isupper() for w in description.split())
+        key = f"named:{description.lower()}" if named else f"unnamed:{self._base + at}"
         record = self._record(key, description, kind, at)
         record.plural = head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children)
         record.roles.add(role)

@@ -744,3 +744,14 @@ def test_attribution_a_closing_tag_may_say_when(extract, tail):
 def test_attribution_a_closing_tag_followed_by_its_own_clause_is_not_read_back(extract):
     result = extract("Prices will fall, the agency said after the vote that it would not act.")
     assert [c.content.text for c in result.claims] == ["it would not act"], summary(result)
+
+
+@pytest.mark.parametrize("label", ["Rivers", "Steel"])
+def test_attribution_a_line_printed_twice_makes_its_claim_twice(extract, label):
+    line = f"{label}: talks with the union are in doubt, but the strike fund is safe"
+    result = extract(f"{line}\n\n{line}\n\nThe union met on Monday.")
+    copies = [c for c in result.claims if c.content.text == "talks with the union are in doubt, but the strike fund is safe"]
+    assert [c.content.start for c in copies] == [len(label) + 2, len(line) + 2 + len(label) + 2], summary(result)
+    assert {c.speaker.name for c in copies} == {label}
+    assert copies[0].speaker.entity_id == copies[1].speaker.entity_id  # one referent, however tagged
+    assert copies[0].confidence == copies[1].confidence

@@ -270,3 +270,11 @@ def test_statements_a_claim_and_a_claim_inside_it_are_not_two_reports():
     nested = Extraction(text=text, doc_id="n", entities=(Entity(id="e0", name="Ana Ruiz", kind="person"),),
                         claims=(claim("c0", outer - 5), claim("c1", inner)))
     assert find_statements([nested]) == []
+
+
+def test_statements_a_headline_printed_twice_is_one_statement(extract):
+    line = "Rivers: talks with the union are in doubt, but the strike fund is safe"
+    result = extract(f"{line}\n\n{line}\n\nThe union met on Monday.")
+    found = find_statements([result])
+    assert len(found) == 1 and len(found[0].reports) == 2
+    assert {r.text for r in found[0].reports} == {"talks with the union are in doubt, but the strike fund is safe"}

@@ -342,18 +342,36 @@ _KEPT = frozenset({"tag", "inner-tag", "follow-on", "no-source"})  # a quote is 
 
 
 def _judge_rules(lay: Layout, claims: list[Attribution], decision: Decision, observe: Observer | None) -> list[Attribution]:
-    """Score the claims the quote and line rules made; keep those the model believes."""
-    kept = []
+    """Score the claims the quote and line rules made; keep those the model believes. A line
+    printed twice (a page's title above its headline) is one judgement: each copy takes the
+    better copy's score, where the model, reading where each stands, may doubt the first."""
+    best: dict[tuple[str, str], float] = {}
     for att in claims:
         if att.rule in _JUDGED_RULES:
             slots = features.quote_slots(lay, att)
             att.score = float(_sigmoid(decision.quote[slots].sum()))
             if observe is not None:
                 observe.quote(att, slots)
-            if att.score < decision.quote_threshold and att.rule not in _KEPT:
-                continue
+            if att.rule in _LINE_RULES:
+                key = _line_key(lay, att)
+                best[key] = max(best.get(key, 0.0), att.score)
+    kept = []
+    for att in claims:
+        if att.rule in _LINE_RULES:
+            att.score = best[_line_key(lay, att)]
+        if att.rule in _JUDGED_RULES and att.score < decision.quote_threshold and att.rule not in _KEPT:
+            continue
         kept.append(att)
     return kept
+
+
+_LINE_RULES = frozenset({"colon-name", "headline"})
+
+
+def _line_key(lay: Layout, att: Attribution) -> tuple[str, str]:
+    """What makes two line claims copies: the same words for the same speaker's words."""
+    speaker = "" if att.source is None else lay.doc[att.source[0] : att.source[1]].text
+    return lay.text[att.start : att.end], speaker
 
 
 def _sums(weights: np.ndarray, groups: list[list[int]]) -> list[float]:

@@ -16,29 +16,44 @@ def line_claims(lay: Layout, claimed: dict[int, Attribution]) -> list[Attributio
     """Claims made by a line on its own: "Name: statement" (headlines, transcripts), and headline
     forms ("Mayor Accuses Council Of Hiding Costs"), after any furniture label ("See also:")."""
     named_words = frozenset(t.text for ent in lay.doc.ents if ent.label_ in ("PERSON", "ORG") for t in ent)
-    found = []
+    lines = []
     line_start = 0
     for line_end in lay.newlines + [len(lay.text)]:
         start, end = trim_chars(lay.text, line_start, line_end)
         line_start = line_end + 1
-        if end - start < 20:
+        if end - start >= 20:
+            lines.append((start, end))
+    made = [_line_claim(lay, start, end, named_words) for start, end in lines]
+    # a label read as a name on one line is one on every line: a page that prints its title
+    # twice has the first copy's label, at the very top, tagged as a common noun
+    labels = frozenset(t.text for att in made if att is not None and att.rule == "colon-name"
+                       for t in lay.doc[att.source[0] : att.source[1]])
+    if labels - named_words:
+        made = [att or _line_claim(lay, start, end, named_words | labels) for att, (start, end) in zip(made, lines)]
+    found = []
+    for att in made:
+        if att is None:
             continue
-        colon = lay.text.find(":", start, end)
-        label = lay.text[start:colon].strip().lower() if colon > 0 else ""
-        if label in lexicon.furniture_labels():
-            start, end = trim_chars(lay.text, colon + 1, end)
-            colon = -1
-        att = None
-        if 0 < colon - start <= _LABEL_CHARS:
-            att = _name_colon(lay, start, colon, end, named_words)
-        if att is None and is_furniture_line(lay.text[start:end]):
-            att = _headline(lay, start, end, named_words)
-        if att is not None:
-            att.quotes = [k for k, q in enumerate(lay.quotes) if att.start <= q.open < att.end]
-            if not any(k in claimed for k in att.quotes):
-                att.kind = kind_of(lay, (att.start, att.end), att.quotes, introduced=att.rule == "headline")
-                found.append(att)
+        att.quotes = [k for k, q in enumerate(lay.quotes) if att.start <= q.open < att.end]
+        if not any(k in claimed for k in att.quotes):
+            att.kind = kind_of(lay, (att.start, att.end), att.quotes, introduced=att.rule == "headline")
+            found.append(att)
     return found
+
+
+def _line_claim(lay: Layout, start: int, end: int, named_words: frozenset[str]) -> Attribution | None:
+    """The claim one line [start, end) makes on its own, if any."""
+    colon = lay.text.find(":", start, end)
+    label = lay.text[start:colon].strip().lower() if colon > 0 else ""
+    if label in lexicon.furniture_labels():
+        start, end = trim_chars(lay.text, colon + 1, end)
+        colon = -1
+    att = None
+    if 0 < colon - start <= _LABEL_CHARS:
+        att = _name_colon(lay, start, colon, end, named_words)
+    if att is None and is_furniture_line(lay.text[start:end]):
+        att = _headline(lay, start, end, named_words)
+    return att
 
 
 def _headline_verb(line, k: int) -> bool:
