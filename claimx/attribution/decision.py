@@ -254,15 +254,15 @@ def _learned(
     for i, cue in sorted(heads.items()):
         speaker, sureness = _speaker_pick(lay, doc[i], decision, observe)
         best = None
-        readings = proposals(lay, cue, claimed, speaker)
+        readings = _without_agent(lay, proposals(lay, cue, claimed, speaker))
         rivals = frozenset(att.rule for att in readings)
         slots = []
         for att in readings:
-            if att.cue is not None and att.rule in _RULE_READINGS:  # the rule's reading takes the learned speaker too
+            # the rule's reading takes the learned speaker too; a passive's agent, when the rule found one, stays
+            if att.cue is not None and att.rule in _RULE_READINGS and not (att.rule == "passive" and att.source):
                 around = att.source is not None and att.start <= doc[att.source[0]].idx < att.end  # a tag set in
                 source = speaker(0, 0) if around else speaker(*features.token_range(lay.parse, att.start, att.end))
-                if source is not None or att.rule != "passive":  # a passive's agent, when the rule found one, stays
-                    att.source = None if source is None else lay.mention(source)
+                att.source = None if source is None else lay.mention(source)
             slots.append(features.claim_slots(lay, att, i, cue_p[i], sureness.get(att.source, 0.0), rivals))
         for att, own, total in zip(readings, slots, _sums(decision.claim, slots)):
             att.score = float(_sigmoid(token_part[i] + total))
@@ -282,6 +282,14 @@ def _learned(
             inner.append(best)
     chosen.sort(key=lambda a: -a.score)
     return chosen, inner
+
+
+def _without_agent(lay: Layout, readings: list[Attribution]) -> list[Attribution]:
+    """The readings, less those whose content holds the agent a passive reading found: "This was
+    said to reporters [by] the spokesman Ana Ruiz" names who spoke, not what was said."""
+    agents = [lay.doc[att.source[0]].idx for att in readings if att.rule == "passive" and att.source is not None]
+    return [att for att in readings
+            if att.rule == "passive" or not any(att.start <= at < att.end for at in agents)]
 
 
 # A speech verb's clause inside another claim ("X recalled that Y said Z") is rarely annotated
