@@ -42,33 +42,17 @@ def paragraph_breaks(doc: Doc) -> Doc:
     already set."""
     from spacy.attrs import IS_SPACE
 
+    from claimx.furniture import dateline_end
+
     starts = [0] + [i + 1 for i in doc.to_array(IS_SPACE).nonzero()[0].tolist()  # only spaces hold line breaks
                     if i + 1 < len(doc) and "\n" in doc[i].text]
     for i in starts:
         if i:
             doc[i].is_sent_start = True
-        after = _dateline_end(doc, i)
+        after = dateline_end(doc, i)
         if after is not None:
             doc[after].is_sent_start = True
     return doc
-
-
-_DATELINE_DASHES = frozenset({"-", "–", "—", "--"})
-
-
-def _dateline_end(doc: Doc, start: int, reach: int = 8) -> int | None:
-    """The token after a dateline opening the line at `start`: a place in capitals, perhaps with
-    its region and agency ("OSLO, Norway (AP) —"), then a dash. None when the line opens otherwise."""
-    first = doc[start] if start < len(doc) else None
-    if first is None or not (first.is_alpha and first.is_upper and len(first) > 1):
-        return None
-    for i in range(start + 1, min(start + reach, len(doc) - 1)):
-        tok = doc[i]
-        if tok.text in _DATELINE_DASHES:
-            return i + 1 if not doc[i + 1].is_space else None
-        if "\n" in tok.text or not (tok.is_upper or tok.is_title or tok.text in ",.()"):
-            return None
-    return None
 
 
 @Language.factory(

@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 from claimx import lexicon
 
 _SENTENCE_END_CHARS = frozenset(".!?…")
+_DATELINE_DASHES = frozenset({"-", "–", "—", "--"})
 _CLOSERS = "\"”’'»)]"  # looked past: a sentence may end inside them ("… it.”), a heading may not
 
 
@@ -84,3 +85,27 @@ def glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:
         if joined >= run and tok.i >= mention[0]:
             return True
     return False
+
+
+def dateline_end(doc: Doc, start: int, reach: int = 8) -> int | None:
+    """The token after a dateline opening the line at token `start`: a place in capitals, perhaps
+    with its region and agency after a comma ("OSLO —", "OSLO, Norway (AP) —"), then a dash set
+    apart by spaces and a capitalised word. None when the line opens otherwise ("UN-backed
+    forces", "US Senator Ana Ruiz - a …", "NATO - which …")."""
+    first = doc[start] if start < len(doc) else None
+    if first is None or not (first.is_alpha and first.is_upper and len(first) > 1):
+        return None
+    after_comma = False
+    for i in range(start + 1, min(start + reach, len(doc) - 1)):
+        tok, before = doc[i], doc[i - 1]
+        if tok.text in _DATELINE_DASHES:
+            nxt = doc[i + 1]
+            spaced = bool(before.whitespace_) and bool(tok.whitespace_)
+            return i + 1 if spaced and nxt.text[:1].isupper() else None
+        if "\n" in tok.text:
+            return None
+        if tok.text == ",":
+            after_comma = True
+        elif not (tok.is_upper or tok.text in ".()" or after_comma and (tok.is_title or tok.like_num)):
+            return None  # a word in lower or title case before any comma: a sentence, not a place
+    return None

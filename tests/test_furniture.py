@@ -5,7 +5,7 @@ The page snippets are invented for these tests.
 
 import pytest
 
-from claimx.furniture import in_teaser
+from claimx.furniture import dateline_end, in_teaser
 
 PAGE = """The harbour reopened on Monday after a week of repairs, the port authority said.
 
@@ -41,3 +41,19 @@ def test_furniture_teaser_lines(line, teaser):
 def test_furniture_a_headline_opening_the_article_is_still_read(extract):
     result = extract("Mayor Says The Old Bridge Is Safe\n\nThe bridge reopened on Monday after the repairs.")
     assert [(c.speaker.name, c.content.text) for c in result.claims] == [("Mayor", "The Old Bridge Is Safe")]
+
+
+@pytest.mark.parametrize("line, after", [
+    ("OSLO \u2014 Ana Ruiz said so.", "Ana"),
+    ("OSLO, Norway (AP) \u2014 Ana Ruiz said so.", "Ana"),
+    ("OSLO, May 3 (Reuters) - Ana Ruiz said so.", "Ana"),
+    ("NEW YORK -- Ana Ruiz said so.", "Ana"),
+    ("UN-backed forces said so.", None),
+    ("US Senator Ana Ruiz - a member - said so.", None),
+    ("NATO - which met - said so.", None),
+    ("OSLO \u2014 the ferry stopped.", None),
+])
+def test_furniture_a_dateline_ends_at_its_dash(nlp, line, after):
+    doc = nlp.make_doc(line)
+    end = dateline_end(doc, 0)
+    assert (None if end is None else doc[end].text) == after

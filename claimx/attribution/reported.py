@@ -386,7 +386,8 @@ def proposals(
 
 def _trails_off(doc: Doc, verb: Token, lo: int, hi: int) -> bool:
     """Whether the tokens [lo, hi) after a closing speech tag add only punctuation, when it was
-    said, or an adverb of the verb ("…, the agency said on Monday." / "… said last week.")."""
+    said (as the entity recogniser dates it), or an adverb of the verb ("…, the agency said on
+    Monday." / "… said again.")."""
     for j in range(lo, hi):
         tok = doc[j]
         if tok.is_punct or tok.is_space or tok.ent_type_ in _WHEN:
