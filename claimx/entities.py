@@ -409,8 +409,6 @@ class Resolver:
                 chosen = self._salient_person(mention, gender, classes, previous)
         if chosen is None and is_role and singular:
             chosen = self._named_next(mention, gender, classes)  # "An aide said … . Ana Ruiz added"
-        if chosen is None and definite and is_role and singular:
-            chosen = self._only_bearer(role, gender, classes)  # "The aide said … . … Ana Ruiz, the aide, …"
         if chosen is not None:
             if entry is not None and chosen.kind == "person":
                 chosen.roles.add(role)
@@ -454,13 +452,6 @@ class Resolver:
             if found.subject and record.first == found.start and _fits_role(record, gender, classes):
                 return record
         return None
-
-    def _only_bearer(self, role: str, gender: str, classes: set[str]) -> EntityRecord | None:
-        """The one person the article names with this role, wherever ("the aide" before "Ana
-        Ruiz, the aide"): a definite role noun with nobody before it is the one who holds it.
-        None when several people hold it."""
-        bearers = [r for r in self.entities.values() if r.kind == "person" and role in r.roles]
-        return bearers[0] if len(bearers) == 1 and _fits_role(bearers[0], gender, classes) else None
 
     def _stand_in(self, mention: Span, head: Token, stand_in: str, definite: bool,
                   previous: EntityRecord | None) -> EntityRecord | None:
