@@ -19,7 +19,8 @@ _PARAGRAPH_SEPARATOR = re.compile("[\u2028\u2029\x85]|\r(?!\n)")
 # Dashes the small English pipelines never saw in training, which their tagger reads as words
 # (a HuffPost-style horizontal bar "―" comes out a verb, splitting its clause): each becomes the
 # em or en dash it stands for, one character for one.
-_DASHES = str.maketrans({"\u2015": "\u2014", "\u2e3a": "\u2014", "\ufe58": "\u2014", "\u2012": "\u2013"})
+_DASHES = str.maketrans({"\u2015": "\u2014", "\u2e3a": "\u2014", "\u2e3b": "\u2014", "\ufe58": "\u2014",
+                         "\u2012": "\u2013"})
 # What XML 1.0 cannot carry: C0 controls other than tab and line breaks, surrogates, U+FFFE/FFFF.
 XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -55,7 +56,9 @@ def is_acronym(word: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """A same-length copy of `text` that any spaCy pipeline accepts."""
+    """A same-length copy of `text` that any spaCy pipeline accepts and parses well: lone
+    surrogates and control characters replaced, rare dashes made the dash they stand for, and
+    every kind of line end a line feed."""
     text = without_surrogates(text)
     text = _CONTROL.sub(" ", text).translate(_DASHES)
     return _PARAGRAPH_SEPARATOR.sub("\n", text)

@@ -39,10 +39,10 @@ def test_text_cr_only_paragraphs_do_not_run_together(nlp):
 
 
 def test_text_clean_reads_rare_dashes_as_the_dashes_they_stand_for():
-    text = "a \u2015 b \u2e3a c \ufe58 d \u2012 e"
+    text = "a \u2015 b \u2e3a c \ufe58 d \u2012 e \u2e3b f"
     cleaned = clean(text)
     assert len(cleaned) == len(text)
-    assert cleaned == "a \u2014 b \u2014 c \u2014 d \u2013 e"
+    assert cleaned == "a \u2014 b \u2014 c \u2014 d \u2013 e \u2014 f"
 
 
 def test_text_a_horizontal_bar_around_an_aside_stays_out_of_the_speakers_name(extract):

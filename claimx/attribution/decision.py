@@ -384,11 +384,9 @@ def _line_key(lay: Layout, att: Attribution) -> tuple[str, str]:
 
 def _sums(weights: np.ndarray, groups: list[list[int]]) -> list[float]:
     """The sum of the weights of each group of slots, in one pass over all of them."""
-    if not groups:
-        return []
-    lengths = [len(g) for g in groups]
-    starts = np.cumsum([0] + lengths[:-1])
-    return np.add.reduceat(weights[list(chain.from_iterable(groups))], starts).tolist()
+    rows = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    flat = np.fromiter(chain.from_iterable(groups), dtype=np.int64, count=len(rows))
+    return np.bincount(rows, weights=weights[flat], minlength=len(groups)).tolist()
 
 
 def _sigmoid(x):

@@ -338,7 +338,7 @@ def quote_slots(lay: Layout, att: Attribution) -> list[int]:
         (208, rule, parts),
         (209, rule, follows, length),
         (210, rule, share),
-        mix(211, rule, _w(att.kind)),
+        (211, rule, _w(att.kind)),
         (212, rule, length, closes),
         (213,),  # the bias
     )
