@@ -326,11 +326,13 @@ def proposals(
     sent_lo, sent_hi = parse.sent_lo[head.i], parse.sent_hi[head.i]
     role = lexicon.object_roles().get(head.lemma_.lower()) if head.pos_ in ("VERB", "AUX") else None
     silent_starts: set[int] = set()  # … and what runs on from them: "sought refuge in the embassy"
+    silent_after = len(lay.doc)  # the prepositions after such an object belong to the deed too
     for child in head.children:
         if child.dep_ == "dobj" and not _object_says(role, child):
             span = lay.doc[child.left_edge.i : child.right_edge.i + 1]
             blocked.add((span.start_char, span.end_char))
             silent_starts.add(span.start_char)
+            silent_after = min(silent_after, child.i)
     for child in head.children:
         dep = child.dep_
         if dep == "ccomp" and child.i > head.i:
@@ -342,7 +344,7 @@ def proposals(
             add(child.left_edge.i, last + 1, "object")
             if role is None and any(parse.pos[j] in _VERBS for j in range(last + 1, sent_hi)):
                 add(child.left_edge.i, sent_hi, "object-on")  # on into a clause the parser left apart
-        elif dep in ("prep", "agent") and child.i > head.i:
+        elif dep in ("prep", "agent") and child.i > head.i and child.i < silent_after:
             objects = [c for c in child.children if c.dep_ in _PREP_CONTENT]
             if objects and child.lower_ not in _NOUN_SOURCES:
                 add(objects[0].left_edge.i, objects[0].right_edge.i + 1, "prep")
