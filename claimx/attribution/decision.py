@@ -353,20 +353,20 @@ def _judge_rules(lay: Layout, claims: list[Attribution], decision: Decision, obs
     """Score the claims the quote and line rules made; keep those the model believes. A line
     printed twice (a page's title above its headline) is one judgement: each copy takes the
     better copy's score, where the model, reading where each stands, may doubt the first."""
+    keys = [_line_key(lay, att) if att.rule in _LINE_RULES else None for att in claims]
     best: dict[tuple[str, str], float] = {}
-    for att in claims:
+    for att, key in zip(claims, keys):
         if att.rule in _JUDGED_RULES:
             slots = features.quote_slots(lay, att)
             att.score = float(_sigmoid(decision.quote[slots].sum()))
             if observe is not None:
                 observe.quote(att, slots)
-            if att.rule in _LINE_RULES:
-                key = _line_key(lay, att)
+            if key is not None:
                 best[key] = max(best.get(key, 0.0), att.score)
     kept = []
-    for att in claims:
-        if att.rule in _LINE_RULES:
-            att.score = best[_line_key(lay, att)]
+    for att, key in zip(claims, keys):
+        if key is not None:
+            att.score = best[key]
         if att.rule in _JUDGED_RULES and att.score < decision.quote_threshold and att.rule not in _KEPT:
             continue
         kept.append(att)
