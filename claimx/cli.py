@@ -758,7 +758,9 @@ def train(
     dev: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False,
                                        help="Gold JSONL to score the trained model on, never trained on."),
     regularisation: float = typer.Option(0.5, "--regularisation", min=1e-6,
-                                         help="Inverse L2 strength of the cue, speaker and quote models."),
+                                         help="Inverse L2 strength of the cue and quote models."),
+    speaker_regularisation: float = typer.Option(0.3, "--speaker-regularisation", min=1e-6,
+                                                 help="Inverse L2 strength of the speaker ranking."),
     claim_regularisation: float = typer.Option(0.1, "--claim-regularisation", min=1e-6,
                                                help="Inverse L2 strength of the claim model."),
     cue_threshold: float = typer.Option(0.05, "--cue-threshold", min=0.0, max=1.0,
@@ -780,7 +782,7 @@ def train(
         typer.echo(f"claimx train [{time.monotonic() - started:5.0f} s] {message}", err=True)
 
     settings = Settings(regularisation=regularisation, claim_regularisation=claim_regularisation,
-                        cue_threshold=cue_threshold)
+                        speaker_regularisation=speaker_regularisation, cue_threshold=cue_threshold)
     nlp = _or_exit(lambda: load(model, attribution_model="rules"))
     _or_exit(lambda: fit(corpus, output, nlp=nlp, settings=settings, progress=progress))
     if dev is not None:

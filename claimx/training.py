@@ -3,12 +3,14 @@
     claimx train gold.jsonl [more.jsonl ...] -o attribution.npz
 
 The corpus is PolNeAR-format JSONL (one article per line, with the content, source and cue span
-of every attribution). Four logistic regressions are fitted over the hashed features of
+of every attribution). Four linear models are fitted over the hashed features of
 `claimx.attribution.features`, each on what the one before it proposes:
 
 1. **cue**: is this token the word that reports an attribution? Tokens it scores over the cue
    threshold propose claims, beside the lexicon's cues.
-2. **speaker**: which of the parse's candidates (or nobody) is the source of a cue word?
+2. **speaker**: which of the parse's candidates (or nobody) is the source of a cue word? This one
+   is a ranking (a conditional logit: the candidates of one word compete in a softmax), as only
+   the best candidate is ever used.
 3. **claim**: is this reading of a cue word (its clause, object, infinitive, the sentence it is
    set into, …) an attribution's content? Its labels use cue and speaker scores from models that
    never saw the document (cross-fitting), as at run time.
@@ -53,12 +55,14 @@ _THRESHOLDS = tuple(round(0.2 + 0.025 * k, 3) for k in range(17))  # 0.2, 0.225,
 @dataclass(frozen=True)
 class Settings:
     """How a decision is fitted. `regularisation` is the inverse L2 strength (scikit-learn's C)
-    of the cue, speaker and quote models, `claim_regularisation` that of the claim model; `folds`
+    of the cue and quote models, `claim_regularisation` that of the claim model,
+    `speaker_regularisation` that of the speaker ranking; `folds`
     the cross-fitting folds for the cue and speaker models; `tune_share` the share of documents
     held out to choose thresholds; `cue_threshold` the cue probability over which a word proposes."""
 
     regularisation: float = 0.5
     claim_regularisation: float = 0.1
+    speaker_regularisation: float = 0.3
     folds: int = 3
     tune_share: float = 0.2
     cue_threshold: float = 0.05
@@ -75,18 +79,27 @@ class _Parsed:
 
 @dataclass
 class _Rows:
-    """Examples for one model, as the rows of a sparse matrix over the feature slots."""
+    """Examples for one model, as the rows of a sparse matrix over the feature slots. For a
+    ranking, `sizes` says how many consecutive rows each choice has."""
 
     slots: list[np.ndarray] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
 
     def add(self, slots: np.ndarray | list[int], label: bool) -> None:
         self.slots.append(np.asarray(slots, dtype=np.int64))
         self.labels.append(int(label))
 
+    def choice(self, slots: Sequence[np.ndarray | list[int]], labels: Sequence[bool]) -> None:
+        """One choice among candidates, for a ranking."""
+        for row, label in zip(slots, labels):
+            self.add(row, label)
+        self.sizes.append(len(slots))
+
     def extend(self, other: _Rows) -> None:
         self.slots.extend(other.slots)
         self.labels.extend(other.labels)
+        self.sizes.extend(other.sizes)
 
     def matrix(self):
         from scipy.sparse import csr_matrix
@@ -143,6 +156,7 @@ def train(
             "pipeline": f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')}-{nlp.meta.get('version', '')}",
             "regularisation": settings.regularisation,
             "claim_regularisation": settings.claim_regularisation,
+            "speaker_regularisation": settings.speaker_regularisation,
             "folds": settings.folds,
         },
     )
@@ -214,19 +228,20 @@ def _fit(docs: list[_Parsed], settings: Settings, progress: Progress) -> _Weight
             by_fold[p.fold].extend(getattr(recorder, table))
         return by_fold
 
-    def cross_fit(by_fold: list[_Rows], what: str, unit: str) -> tuple[list[np.ndarray], np.ndarray]:
+    def cross_fit(by_fold: list[_Rows], what: str, unit: str,
+                  fit: Callable[[_Rows], np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
         held_out = []
         for k in range(folds):
             others = _Rows()
             for j in range(folds):
                 if j != k:
                     others.extend(by_fold[j])
-            held_out.append(_logistic(others, settings))
+            held_out.append(fit(others))
         everything = _Rows()
         for rows in by_fold:
             everything.extend(rows)
         progress(f"{what} model: {len(everything.labels)} {unit}, {sum(everything.labels)} right")
-        return held_out, _logistic(everything, settings)
+        return held_out, fit(everything)
 
     def proposing(cue: np.ndarray, speaker: np.ndarray = zero, claim: np.ndarray = zero, keep: float = _NEVER,
                   cue_threshold: float = settings.cue_threshold) -> Decision:
@@ -234,10 +249,11 @@ def _fit(docs: list[_Parsed], settings: Settings, progress: Progress) -> _Weight
         return Decision(cue, speaker, claim, zero, cue_threshold=cue_threshold, claim_threshold=keep,
                         learned_threshold=keep, quote_threshold=-1.0)
 
-    cue_folds, cue = cross_fit(collect(lambda p: proposing(zero, cue_threshold=_NEVER), "cue_rows"), "cue", "tokens")
+    cue_folds, cue = cross_fit(collect(lambda p: proposing(zero, cue_threshold=_NEVER), "cue_rows"), "cue", "tokens",
+                               lambda rows: _logistic(rows, settings))
     speaker_folds, speaker = cross_fit(
-        collect(lambda p: proposing(cue_folds[p.fold]), "speaker_rows"),
-        "speaker", "candidates")
+        collect(lambda p: proposing(cue_folds[p.fold]), "speaker_rows"), "speaker", "candidates",
+        lambda rows: _ranking(rows, settings.speaker_regularisation))
     claim_rows = _Rows()
     for rows in collect(lambda p: proposing(cue_folds[p.fold], speaker_folds[p.fold]), "claim_rows"):
         claim_rows.extend(rows)
@@ -331,6 +347,41 @@ def _logistic(rows: _Rows, settings: Settings, regularisation: float | None = No
     return weights
 
 
+def _ranking(rows: _Rows, regularisation: float) -> np.ndarray:
+    """L2-regularised conditional logit over the slots: in each choice the candidates compete in a
+    softmax, and the likelihood of the right ones (any of them) is maximised. Choices without a
+    right candidate teach nothing and are left out. Fitted with L-BFGS from zero: deterministic."""
+    from scipy.optimize import minimize
+
+    weights = np.zeros(features.SLOTS)
+    sizes = np.array(rows.sizes, dtype=np.int64)
+    labels = np.array(rows.labels, dtype=np.float64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    if not len(sizes) or not labels.any():
+        return weights
+    useful = np.add.reduceat(labels, starts) > 0
+    keep = np.repeat(useful, sizes)
+    matrix, _ = rows.matrix()
+    matrix, labels, sizes = matrix[keep], labels[keep], sizes[useful]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    choice = np.repeat(np.arange(len(sizes)), sizes)
+    used = np.unique(matrix.indices)
+    matrix = matrix[:, used].tocsr()
+    strength = 1.0 / regularisation
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = matrix @ w
+        ez = np.exp(z - np.maximum.reduceat(z, starts)[choice])
+        p = ez / np.add.reduceat(ez, starts)[choice]
+        right = np.add.reduceat(p * labels, starts)
+        q = p * labels / right[choice]  # each right candidate's share of the right ones' probability
+        return float(-np.log(right).sum() + 0.5 * strength * w @ w), matrix.T @ (p - q) + strength * w
+
+    fitted = minimize(loss, np.zeros(len(used)), jac=True, method="L-BFGS-B", options={"maxiter": 1000})
+    weights[used] = fitted.x
+    return weights
+
+
 def _run(p: _Parsed, decision: Decision, observer: _Recorder | None = None) -> list[Attribution]:
     text = p.doc.text
     return attribute(p.doc, scan_quotes(text), find_cues(p.doc), text, decision, observer)
@@ -375,13 +426,15 @@ class _Recorder:
         golds = [g for g in self.gold.attributions if g.cue is not None and g.cue[0] <= at < g.cue[1]]
         if not golds:
             return
-        for candidate, row in zip(candidates, slots):
+        right = []
+        for candidate in candidates:
             if candidate is None:
                 chars = None
             else:
                 span = self.doc[slice(*mention_span(self.doc[candidate]))]
                 chars = (span.start_char, span.end_char)
-            self.speaker_rows.add(row, any(_same_speaker(chars, g) for g in golds))
+            right.append(any(_same_speaker(chars, g) for g in golds))
+        self.speaker_rows.choice(slots, right)
 
     def claim(self, att: Attribution, slots: list[int], head: int) -> None:
         at = self.doc[head].idx

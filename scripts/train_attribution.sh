@@ -12,4 +12,4 @@ corpora="${1:-../shared/corpora}"
 claimx train "$corpora/polnear-train/gold.jsonl" \
     -o claimx/weights/attribution.npz \
     --dev "$corpora/polnear-dev/gold.jsonl" \
-    --regularisation 0.5 --claim-regularisation 0.1 --cue-threshold 0.05
+    --regularisation 0.5 --claim-regularisation 0.1 --speaker-regularisation 0.3 --cue-threshold 0.05
