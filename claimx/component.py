@@ -4,6 +4,8 @@ result as `doc._.claimx` (an Extraction), with `doc._.claims` as a shortcut to i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -118,8 +120,10 @@ def analyse_window(
     if not attributions and base is None:  # nothing to resolve: skip indexing the names
         return Extraction(text=text), {}, None
     resolver = Resolver(doc, _reported_stretches(doc, attributions), text, base=base or 0, known_names=known_names)
-    speakers = _speakers(doc, text, attributions, resolver)
-    targets = [find_targets(doc, a, resolver, pair[1] if pair else ()) for a, pair in zip(attributions, speakers)]
+    speakers = [None if pair is None else (pair[0], _unique(map(resolver.identified, pair[1])))
+                for pair in _speakers(doc, text, attributions, resolver)]
+    targets = [_unique(map(resolver.identified, find_targets(doc, a, resolver, pair[1] if pair else ())))
+               for a, pair in zip(attributions, speakers)]
 
     referenced = {rec.key: rec for pair in speakers if pair is not None for rec in pair[1]}
     for found in targets:
@@ -145,6 +149,10 @@ def analyse_window(
         )
     return (Extraction(text=text, claims=tuple(claims), entities=entities), {i: key for key, i in ids.items()},
             resolver)
+
+
+def _unique(records: Iterable[EntityRecord]) -> list[EntityRecord]:
+    return list({id(r): r for r in records}.values())
 
 
 def _reported_stretches(doc: Doc, attributions: list[Attribution]) -> list[tuple[int, int]]:

@@ -114,6 +114,7 @@ class Resolver:
         self._token_key: dict[int, str] = {}
         self._by_kb: dict[str, str] = {}  # knowledge-base id → the key of its record
         self._depth = 0  # how deep a stand-in's owner is being resolved: "the ad" → "his" → …
+        self._identified: dict[str, EntityRecord] = {}  # an unnamed source's key → the person it turned out to be
         self._index_names()
         # the offsets of both mention lists, which _index_names fills in text order, for bisection
         self._starts = {id(m): [x.start for x in m] for m in (self.person_mentions, self.other_mentions)}
@@ -405,10 +406,15 @@ class Resolver:
             same_role = [r for r in earlier if r.kind in ("unnamed", "person") and role in r.roles]
             same_class = [r for r in earlier if r.kind == "person" and classes & r.role_classes]
             chosen = max(same_role or same_class, key=lambda r: r.last_seen(at), default=None)
+            if chosen is not None and chosen.kind == "unnamed" and is_role and singular:
+                named = self._named_next(mention, role, gender, classes)  # the lede's role, named at last
+                if named is not None:
+                    named.aliases.extend(a for a in chosen.aliases if a not in named.aliases)
+                    self._identified[chosen.key] = chosen = named
             if chosen is None and is_role and singular:
                 chosen = self._salient_person(mention, gender, classes, previous)
         if chosen is None and is_role and singular:
-            chosen = self._named_next(mention, gender, classes)  # "An aide said … . Ana Ruiz added"
+            chosen = self._named_next(mention, role, gender, classes)  # "An aide said … . Ana Ruiz added"
         if chosen is not None:
             if entry is not None and chosen.kind == "person":
                 chosen.roles.add(role)
@@ -441,15 +447,17 @@ class Resolver:
                 return record
         return previous if previous is not None and _fits_role(previous, gender, classes) else None
 
-    def _named_next(self, mention: Span, gender: str, classes: set[str]) -> EntityRecord | None:
+    def _named_next(self, mention: Span, role: str, gender: str, classes: set[str]) -> EntityRecord | None:
         """A person first named as a subject just after a role noun, in its sentence or the next:
-        the role introduced them ("A senior aide said … . Ana Ruiz, who …, added")."""
+        the role introduced them ("A senior aide said … . Ana Ruiz, who …, added"). Not one
+        the text gives another role ("Tom Hale, a banker," is no official)."""
         sent = mention.sent
         end = self.doc[sent.end].sent.end_char if sent.end < len(self.doc) else sent.end_char
         starts = self._starts[id(self.person_mentions)]
         for found in self.person_mentions[bisect_left(starts, mention.end_char) : bisect_left(starts, end)]:
             record = self.entities[found.key]
-            if found.subject and record.first == found.start and _fits_role(record, gender, classes):
+            if found.subject and record.first == found.start and _fits_role(record, gender, classes) \
+                    and (not record.roles or role in record.roles or classes & record.role_classes):
                 return record
         return None
 
@@ -493,6 +501,12 @@ class Resolver:
         if not named and any_organisation:
             named = [r for r in seen if at - r.last_seen(at) < 3 * _RECENT_CHARS]
         return max(named, key=lambda r: r.last_seen(at), default=None)
+
+    def identified(self, record: EntityRecord) -> EntityRecord:
+        """The person an unnamed source turned out to be, when a later mention of the same role
+        led to their name ("Engineer who …" in the headline, "the engineer" in the lede, "Tom
+        Hale, 61, said" after it); else the record itself."""
+        return self._identified.get(record.key, record)
 
     def _unresolved(self, mention: Span) -> EntityRecord:
         key = f"unknown:{self._base + mention.start_char}"

@@ -229,6 +229,27 @@ def test_entities_role_nouns_resolve_in_both_directions(extract, text, words, ex
     assert speaker_of(extract(text), words).name == expected
 
 
+def test_entities_a_role_named_at_last_is_that_person_in_every_mention(extract):
+    # the delayed identification of a news lede: a role in the headline and the first
+    # paragraph, the name only after them; all three claims are one person's
+    text = ("Nurse who exposed the ward failings says more were hidden.\n\n"
+            "The retired nurse whose warnings first exposed the failings told a court on Monday that managers "
+            "had ignored her for years.\n\n"
+            "Speaking after the hearing, Karin Lund, 61, said she had kept copies of every letter.\n")
+    result = extract(text)
+    found = [speaker_of(result, words) for words in ("more were", "managers", "she had kept")]
+    assert [s.name for s in found] == ["Karin Lund"] * 3
+    assert len({s.entity_id for s in found}) == 1
+    assert "The retired nurse" in result.entity(found[0].entity_id).aliases
+
+
+def test_entities_an_unnamed_role_is_not_the_next_name_of_another_role(extract):
+    text = ("A senior treasury official said the currency would float.\n\n"
+            "The official added that the peg had cost too much. Tom Hale, a banker, said the move was late.")
+    result = extract(text)
+    assert speaker_of(result, "the peg").name == "senior treasury official"
+
+
 def test_entities_role_noun_of_another_gender_skips_the_subject(extract):
     text = "Tom Berg met Anna Lind on Monday. The spokeswoman said the talks had failed."
     assert speaker_of(extract(text), "the talks").name != "Tom Berg"
