@@ -27,8 +27,10 @@ def stand_in_class(head: Token) -> str | None:
 
 def owner_in_phrase(mention: Span, head: Token) -> Token | None:
     """Whose the thing is, inside its own phrase: a possessor ("her campaign", "the mayor's ad")
-    or the object of "from", "by" or "of" ("a statement from the ministry"). A proper-noun
-    modifier ("the Lund campaign") is returned too; the caller decides whether it names someone."""
+    or the object of "from", "by" or "of" ("a statement from the ministry"). After "of", a common
+    noun must be one that can speak ("the report of the commission", not "the story of an
+    offer", which tells what the thing is about). A proper-noun modifier ("the Lund campaign") is
+    returned too; the caller decides whether it names someone."""
     for child in head.lefts:
         if child.dep_ == "poss" and mention.start <= child.i:
             return child
@@ -37,10 +39,18 @@ def owner_in_phrase(mention: Span, head: Token) -> Token | None:
     for prep in head.rights:
         if prep.dep_ == "prep" and prep.lower_ in _OWNER_PREPS:
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.pos_ in ("PROPN", "PRON", "NOUN"):
+            if pobj is not None and pobj.pos_ in ("PROPN", "PRON", "NOUN") \
+                    and (prep.lower_ != "of" or pobj.pos_ != "NOUN" or _can_speak(pobj)):
                 return pobj
     modifiers = [c for c in head.lefts if c.dep_ in ("compound", "nmod", "amod") and c.pos_ == "PROPN"]
     return modifiers[-1] if modifiers and mention.start <= modifiers[-1].i else None
+
+
+def _can_speak(noun: Token) -> bool:
+    """Whether a common noun names someone who can issue a thing: a person or role noun, or a
+    body ("the commission", "the campaign"), never another thing."""
+    nouns = lexicon.person_nouns()
+    return noun.lower_ in nouns or noun.lemma_.lower() in nouns or stand_in_class(noun) not in (None, "document")
 
 
 def issuer_of(noun: Token) -> Token | None:

@@ -198,9 +198,11 @@ def test_entities_nested_speaker_is_not_the_salient_one(extract):
          "the deficit", "Budget Committee"),
         ("Northwind Airlines cancelled its flights. The company said the storm was to blame.",
          "the storm", "Northwind Airlines"),
+        ("A letter of the senator was read aloud on Monday. The letter says the vote was rigged.",
+         "the vote", "senator"),
     ],
     ids=["document-issued-earlier", "statement-in-a-statement", "document-from", "her-campaign",
-         "the-campaign-of-earlier", "body-by-name", "company-named-last"],
+         "the-campaign-of-earlier", "body-by-name", "company-named-last", "document-of-a-person"],
 )
 def test_entities_stand_in_nouns_speak_for_whom_the_article_names(extract, text, words, expected):
     assert speaker_of(extract(text), words).name == expected
@@ -209,6 +211,11 @@ def test_entities_stand_in_nouns_speak_for_whom_the_article_names(extract, text,
 def test_entities_stand_in_noun_the_article_does_not_explain_stays_itself(extract):
     speaker = speaker_of(extract("A new poll says that most voters want lower taxes."), "most voters")
     assert speaker.name == "new poll"
+
+
+def test_entities_what_a_document_is_about_never_issues_it(extract):
+    text = "The story of a secret offer surfaced in May. The story says the deal was struck in March."
+    assert speaker_of(extract(text), "the deal").name == "story"
 
 
 @pytest.mark.parametrize(
