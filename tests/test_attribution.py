@@ -747,6 +747,14 @@ def test_attribution_a_closing_tag_may_say_when(extract, tail):
     assert claim.speaker is not None and claim.speaker.name == "Vestmark Institute"
 
 
+@pytest.mark.parametrize("tail", ["told reporters", "told reporters on Monday", "told her", "told the Vestmark Courier"])
+def test_attribution_a_closing_tag_may_say_to_whom(extract, tail):
+    text = f"Ferry fares will rise by a tenth in the spring, Ana Ruiz {tail}."
+    claim = only_claim(extract(text))
+    assert claim.content.text == "Ferry fares will rise by a tenth in the spring"
+    assert claim.speaker is not None and claim.speaker.name == "Ana Ruiz"
+
+
 def test_attribution_a_closing_tag_followed_by_its_own_clause_is_not_read_back(extract):
     result = extract("Prices will fall, the agency said after the vote that it would not act.")
     assert [c.content.text for c in result.claims] == ["it would not act"], summary(result)

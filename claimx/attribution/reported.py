@@ -484,10 +484,20 @@ def _tag_span(lay: Layout, cue: Cue, source: Token | None) -> tuple[int, int]:
             for child in source.rights:  # "said Ann Lee, a deputy director", "said tenants who lost homes"
                 if child.dep_ in ("appos", "relcl", "acl") and child.i >= hi:
                     hi = max(hi, child.right_edge.i + 1)
-    for child in verb.rights:  # "said on Tuesday in a statement"
-        if child.dep_ in ("prep", "npadvmod", "advmod", "agent") and child.i == hi:
+    for child in verb.rights:  # "said on Tuesday in a statement", "told reporters on Monday"
+        if child.dep_ in ("prep", "npadvmod", "advmod", "agent") and child.i == hi \
+                or _addressee(child) and child.left_edge.i == hi:
             hi = child.right_edge.i + 1
     return lo, hi
+
+
+def _addressee(obj: Token) -> bool:
+    """Whether the object of a speech verb is whom it was said to ("told reporters", "told the
+    newspaper", "told her"), not what was said: an audience noun, a person or outlet's name, or
+    a personal pronoun."""
+    if obj.dep_ not in ("dobj", "dative"):
+        return False
+    return obj.lemma_.lower() in lexicon.addressee_nouns() or obj.tag_ == "PRP" or obj.pos_ == "PROPN"
 
 
 def _clause_end(lay: Layout, verb: Token, clause: Token) -> int:
