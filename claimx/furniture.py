@@ -78,10 +78,11 @@ def _under_teaser_label(text: str, line_start: int, reach: int = 12) -> bool:
 
 def glued(doc: Doc, mention: tuple[int, int], run: int = 4) -> bool:
     """Whether a mention holds a heading glued to its sentence: `run` or more tokens written
-    with no space between them ("Mayor-Vows-To-Rebuild-Bridge-After-FloodThe city")."""
+    with no space between them ("Mayor-Vows-To-Rebuild-Bridge-After-FloodThe city"). A line
+    break is a space too: "… comments.\nCameron's aide" is no heading glued to a name."""
     joined = 0
     for tok in doc[max(0, mention[0] - run) : mention[1]]:
-        joined = joined + 1 if not tok.whitespace_ else 0
+        joined = joined + 1 if not (tok.whitespace_ or tok.is_space) else 0
         if joined >= run and tok.i >= mention[0]:
             return True
     return False

@@ -251,6 +251,13 @@ def test_attribution_scare_quote_is_not_a_claim(extract, text):
     assert result.claims == (), summary(result)
 
 
+@pytest.mark.parametrize("end", [".\n", ".\n\n", "!\n", ".”\n"])
+def test_attribution_a_line_break_before_a_possessive_speaker_glues_nothing(extract, end):
+    text = f"The ferry will stop in May{end}Berg’s spokesman said the repairs were done."
+    claims = [c for c in extract(text).claims if c.content.text == "the repairs were done"]
+    assert len(claims) == 1 and claims[0].speaker.mention.text == "Berg’s spokesman", summary(extract(text))
+
+
 def test_attribution_glued_heading_is_not_the_speaker(extract):
     text = "Mayor-Vows-To-Rebuild-Bridge-After-FloodThe city says the bridge will reopen."
     result = extract(text)
