@@ -209,6 +209,25 @@ def test_attribution_quote_inside_reported_speech_is_mixed(extract, text):
     assert claim.speaker is not None and claim.speaker.mention.text == "The minister"
 
 
+@pytest.mark.parametrize("text, content", [
+    ("Tom Hale told a radio host that he is feeling “a lot of pressure” before the vote.",
+     "he is feeling “a lot of pressure” before the vote"),
+    ("Ana Ruiz said that she would offer “a prayer” for the winner.", "she would offer “a prayer” for the winner"),
+    ("Ana Ruiz said the talks “should be over by Friday,” pointing to the deadline.",
+     "the talks “should be over by Friday,”"),
+], ids=["belief-verb-in-clause", "verb-in-clause", "participle-after"])
+def test_attribution_a_fragment_of_the_reported_clause_takes_the_speech_verb(extract, text, content):
+    claims = [c for c in extract(text).claims if "“" in c.content.text]
+    assert len(claims) == 1 and claims[0].kind == "mixed", summary(extract(text))
+    assert claims[0].content.text.startswith(content) and claims[0].cue.text in ("said", "told")
+
+
+def test_attribution_someone_elses_tag_in_the_clause_keeps_the_quote(extract):
+    result = extract("Tom Hale said the plan, which critics called “a disaster,” would pass.")
+    quoted = [c for c in result.claims if c.kind == "direct"]
+    assert quoted and quoted[0].speaker.mention.text == "critics", summary(result)
+
+
 def test_attribution_mixed_content_with_inner_quote(extract):
     claim = only_claim(extract("The minister said the deal was “final and binding” for both sides."))
     assert claim.content.text == "the deal was “final and binding” for both sides"

@@ -32,10 +32,53 @@ def outer_tag(lay: Layout, unit: list[int]) -> Tag | None:
     tail = _tail_tag(lay, unit[-1])
     last = lay.quotes[unit[-1]]
     if tail is not None and lay.text[last.start : last.end].rstrip().endswith(","):
-        return tail
-    if head is not None and colon:
-        return head
-    return tail or head
+        tag = tail
+    elif head is not None and colon:
+        tag = head
+    else:
+        tag = tail or head
+    if tag is not None and _reported_by_another(lay, unit[0], tag):
+        return None
+    return tag
+
+
+def _reported_by_another(lay: Layout, qi: int, tag: Tag) -> bool:
+    """Whether the quote is a fragment of the clause a speech verb before it reports, and the tag
+    found beside it a verb of that same speaker ("X said things “should be done by May,”
+    referring to …", "X told Y that he is feeling “a lot of emotion”"): the speech verb's mixed
+    claim, the whole clause, is the attribution, not the fragment. A quote its tag introduces
+    with a colon or comma ("…, saying: “…”") and a tag of someone else ("X said the plan, which critics
+    called “a disaster,” …") stay the quote's own."""
+    doc = lay.doc
+    start, end = lay.quote_tokens[qi]
+    before = start - 1
+    while before >= 0 and doc[before].is_space:
+        before -= 1
+    if before < 0 or doc[before].text == ":" or doc[before].text in TAG_EDGE and before - 1 == tag.cue[1] - 1:
+        return False  # "…, saying: “…”", "…, adding, “…”": the tag introduces the quote
+    inner = next((t for t in range(start, end) if not doc[t].is_punct and not doc[t].is_space), None)
+    if inner is None:
+        return False
+    node = doc[inner]
+    for _ in range(30):
+        verb = node.head
+        if verb == node:
+            return False
+        cue = lay.cue_at.get(verb.i)
+        if node.dep_ == "ccomp" and cue is not None and cue.form == "verb" and not cue.direct_only \
+                and verb.i < start and verb.i != tag.cue[0]:
+            source = source_of(verb, lay.speaker_ok(verb))
+            return source is not None and _same_speaker(source, tag.source)
+        node = verb
+    return False
+
+
+def _same_speaker(first: Token, second: Token) -> bool:
+    """Whether a later subject continues an earlier one: the same token, the same pronoun, or a
+    pronoun of a named or described speaker."""
+    if first.i == second.i or first.lower_ == second.lower_:
+        return True
+    return second.tag_ == "PRP" and first.tag_ != "PRP"
 
 
 def reach_back(lay: Layout, att: Attribution, unit: list[int]) -> None:
