@@ -228,6 +228,16 @@ def test_attribution_someone_elses_tag_in_the_clause_keeps_the_quote(extract):
     assert quoted and quoted[0].speaker.mention.text == "critics", summary(result)
 
 
+@pytest.mark.parametrize("text, content", [
+    ("The union endorsed Ana Ruiz, who says she is honoured by the support.", "Ana Ruiz"),
+    ("The mayor condemned the attack, which killed four people.", "the attack"),
+])
+def test_attribution_an_aside_after_an_object_is_not_what_was_said(extract, text, content):
+    cue = text.split()[2]
+    claims = [c for c in extract(text).claims if c.cue.text == cue]
+    assert [c.content.text for c in claims] == [content], summary(extract(text))
+
+
 def test_attribution_mixed_content_with_inner_quote(extract):
     claim = only_claim(extract("The minister said the deal was “final and binding” for both sides."))
     assert claim.content.text == "the deal was “final and binding” for both sides"

@@ -574,16 +574,23 @@ _MARK_OR_CC = frozenset({_MARK, _CC})
 
 def _object_last(verb: Token, obj: Token) -> int:
     """The last token of what a verb's object says: short of a conjunct with a verb of its own
-    ("backs X and Sweden demands …"), on to the phrase that completes it ("accused Y of Z")."""
+    ("backs X and Sweden demands …") and of an aside set off by a comma, which describes the
+    object rather than saying what was said ("endorsed Ruiz, who says she is honoured"); on to
+    the phrase that completes it ("accused Y of Z")."""
     last = obj.right_edge.i
     doc = verb.doc
     for conj in obj.children:
         after = conj.right_edge.i + 1
         if conj.dep_ == "conj" and after < len(doc) and doc[after].pos_ in ("VERB", "AUX"):
             last = min(last, conj.left_edge.i - 1)
+        elif conj.dep_ in _ASIDES and conj.left_edge.i > obj.i and doc[conj.left_edge.i - 1].text == ",":
+            last = min(last, conj.left_edge.i - 2)
     while last > obj.i and (doc[last].dep_ == "cc" or doc[last].is_punct):
         last -= 1
     return _object_end(verb, obj, last)
+
+
+_ASIDES = frozenset({"relcl", "appos", "acl"})
 
 
 def _object_end(verb: Token, obj: Token, last: int) -> int:
