@@ -154,6 +154,7 @@ def partial_graph(docs: Iterable[tuple[str, Extraction]], names: dict[str, set[s
                 graph.add_node(node, type="entity", name=entity.name, kind=entity.kind,
                                kb_id=node.removeprefix(_KB_NODE) if node.startswith(_KB_NODE) else "",
                                mentions=0, aliases={}, docs={})
+            graph.nodes[node]["name"] = fuller_name(graph.nodes[node]["name"], entity.name)
             graph.nodes[node]["aliases"].update(dict.fromkeys(entity.aliases))
             graph.nodes[node]["docs"][doc] = None
         for claim in extraction.claims:
@@ -189,6 +190,12 @@ def _document_node(graph: nx.MultiDiGraph, doc: str, extraction: Extraction) -> 
     return node
 
 
+def fuller_name(current: str, other: str) -> str:
+    """The name an entity node keeps: the one of more words ("Lena Marsh" over "Marsh", which
+    a document naming her by surname alone gave first), else the first given."""
+    return other if len(other.split()) > len(current.split()) else current
+
+
 def merge_graphs(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
     """Partial graphs of consecutive parts of a corpus, in corpus order, as one partial graph:
     what `partial_graph` gives for the whole corpus, a later part's documents renamed where an
@@ -208,8 +215,9 @@ def merge_graphs(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
         for node, data in graph.nodes(data=True):
             if node not in merged:
                 merged.add_node(node, **{k: dict(v) if isinstance(v, dict) else v for k, v in data.items()})
-            elif data["type"] == "entity":  # the first part to name an entity gives its name and kind
+            elif data["type"] == "entity":  # the first part to name an entity gives its kind
                 mine = merged.nodes[node]
+                mine["name"] = fuller_name(mine["name"], data["name"])
                 mine["mentions"] += data["mentions"]
                 mine["aliases"].update(data["aliases"])
                 mine["docs"].update(data["docs"])

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from difflib import SequenceMatcher
 from functools import cache
@@ -180,13 +180,16 @@ def find_statements(
     metadata: Mapping[str, Mapping[str, Any]] | None = None,
     quote_overlap: float = QUOTE_OVERLAP,
     reported_overlap: float = REPORTED_OVERLAP,
+    blocks: Collection[tuple[str, ...]] | None = None,
 ) -> list[Statement]:
     """The statements of a corpus, in the corpus order of their first claim.
 
     A document's outlet and published date, which the reports carry and order by, are its
     Extraction's own; `metadata` may give others, mapping a document's id (its `doc_id`, else
     `doc<N>` as in `build_graph`) to `{"outlet": …, "published": …}` (`source` is read as
-    `outlet`; `published` an ISO date or datetime, a naive one taken as UTC)."""
+    `outlet`; `published` an ISO date or datetime, a naive one taken as UTC). `blocks` limits
+    the search to the claims of these speakers (`claim_speakers`), whose statements are made
+    whole: a store recomputes only the speakers a write changed."""
     named = named_documents(extractions)
     names = full_names([(given, extraction) for given, _, extraction in named])
     meta: dict[str, Mapping[str, Any]] = {}  # doc name → its outlet and published
@@ -196,8 +199,8 @@ def find_statements(
         meta[doc] = metadata.get(given, own) if metadata is not None else own
         node_of = {entity.id: entity_node(entity, doc, names) for entity in extraction.entities}
         for claim in extraction.claims:
-            speakers = _speakers(claim, node_of)
-            if speakers:
+            speakers = claim_speakers(claim, node_of)
+            if speakers and (blocks is None or speakers in blocks):
                 claims.append((doc, given, claim, speakers))
 
     if len({speakers for *_, speakers in claims}) == len(claims):
@@ -256,8 +259,9 @@ def statement_ids(statements: Iterable[Statement]) -> dict[tuple[str, str], str]
     return {(r.doc_id, r.claim_id): s.statement_id for s in statements for r in s.reports}
 
 
-def _speakers(claim: Claim, node_of: dict[str, str]) -> tuple[str, ...]:
-    """The claim's speaker nodes, sorted: empty when any of its speakers has no entity."""
+def claim_speakers(claim: Claim, node_of: dict[str, str]) -> tuple[str, ...]:
+    """The claim's speaker nodes (`node_of`: its document's entity id → node), sorted: the block
+    its statements are found in; empty when any of its speakers has no entity."""
     if claim.speaker is None:
         return ()
     ids = claim.speaker.entity_ids or ((claim.speaker.entity_id,) if claim.speaker.entity_id else ())

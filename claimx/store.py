@@ -7,16 +7,16 @@ corpus.duckdb`), `load_partitions` adds the partitions a Dask run wrote, `query_
 journalist starts from. Needs the `store` extra: pip install "claimx[store]".
 
 The documents are the store's truth: each keeps its extraction (`record`). A write replaces the
-documents whose id is stored already (never doubling them), adds the others, and then recomputes
-every other table from all stored documents, in the same transaction. Entity nodes are named
+documents whose id is stored already (never doubling them), adds the others, and then makes the
+other tables again from all stored documents, in the same transaction. Entity nodes are named
 corpus-wide (a surname alone stands for the one full name of the corpus that ends in it, an
-acronym for its expansion), so a new document can rename the speaker of one stored before, and
-with it the statements that speaker's claims make; recomputing everything is the simplest way that
-is always right. It costs about 2 s per 10,000 stored claims a write (synthetic documents of 10
-claims, half of it finding statements), whatever the number added: fine for a newsroom's corpus,
-while a corpus of millions of claims is better written once, from its Dask partitions
-(`load_partitions`). A write that fails (a bad document, a full disk, an
-interrupted run) rolls back, and the store is as it was.
+acronym for its expansion), so a new document can rename the speaker of one stored before. The
+costly part, finding statements, is redone only for the speakers whose claims a write changed:
+those of the documents written, and those whose claims a new name moved; every other
+statement is kept as stored, and the result is the store one write of all documents makes. A
+corpus of millions of claims is best written once, from its Dask partitions (`load_partitions`).
+A write that fails (a bad document, a full disk, an interrupted run) rolls back, and the store is
+as it was.
 
 Tables and columns (text unless said). Node ids are `build_graph`'s: `entity:<name>`,
 `entity:kb:<id>`, `entity:<doc>:<id>` for an unnamed source, `claim:<doc>:<claim id>`.
@@ -142,6 +142,7 @@ def write_store(extractions: Iterable[Extraction], path: str | Path) -> Path:
                 if _is_empty(con):
                     _create(con)
                 position = con.execute("SELECT coalesce(max(position) + 1, 0) FROM documents").fetchone()[0]
+                written: set[str] = set()
                 for batch in batched(extractions, BATCH):
                     rows = {}  # doc_id → row: a document repeated in one batch is its last version
                     for n, extraction in enumerate(batch):
@@ -149,9 +150,10 @@ def write_store(extractions: Iterable[Extraction], path: str | Path) -> Path:
                         rows.pop(row["doc_id"], None)
                         rows[row["doc_id"]] = row
                     position += len(batch)
+                    written.update(rows)
                     con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [list(rows)])
                     _insert(con, "documents", list(rows.values()))
-                _derive(con)
+                _derive(con, written)
                 con.execute("COMMIT")
                 done = True
             except BaseException:
@@ -204,12 +206,17 @@ def _document_row(extraction: Extraction, position: int) -> dict[str, Any]:
             "text": extraction.text, "record": json_text(record)}
 
 
-def _derive(con: duckdb.DuckDBPyConnection) -> None:
-    """Every table but documents, made again from all stored documents, in their order."""
-    from claimx.graph import SEPARATOR, UniqueNames, entity_node, full_names
-    from claimx.statements import find_statements
+def _derive(con: duckdb.DuckDBPyConnection, written: set[str] | None = None) -> None:
+    """Every table but documents, made again from all stored documents, in their order. The
+    statements are found again only for the speakers whose claims changed: those of the
+    documents `written` (new or replaced), and those a new name gave other claims (a surname
+    now read as a full name); a speaker's other statements are kept as stored. With no
+    `written`, every statement is found again."""
+    from claimx.graph import SEPARATOR, UniqueNames, entity_node, full_names, fuller_name
+    from claimx.statements import claim_speakers, find_statements
     from claimx.text import XML_ILLEGAL
 
+    old_block = {} if written is None else _stored_blocks(con)
     stored = con.execute("SELECT doc_id, record, outlet, published_text, published FROM documents "
                          "ORDER BY position").fetchall()
     docs = [(doc_id, Extraction.model_validate({"text": "", **json.loads(record)})) for doc_id, record, *_ in stored]
@@ -221,6 +228,7 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in _DERIVED}
     nodes: dict[str, dict[str, Any]] = {}
     claim_row: dict[tuple[str, str], dict[str, Any]] = {}
+    new_block: dict[tuple[str, str], tuple[str, ...]] = {}  # (doc id, claim id) → its speakers' nodes
     for given, extraction in docs:
         doc = doc_names.take(XML_ILLEGAL.sub("", given))
         given_of[doc] = given
@@ -233,6 +241,7 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
             seen = nodes.setdefault(node, {"node": node, "name": entity.name, "kind": entity.kind,
                                            "kb_id": node.removeprefix("entity:kb:") if node.startswith("entity:kb:")
                                            else None, "aliases": {}, "docs": set(), "mentions": 0})
+            seen["name"] = fuller_name(seen["name"], entity.name)
             seen["aliases"].update(dict.fromkeys(entity.aliases))
             seen["docs"].add(doc)
         for position, claim in enumerate(extraction.claims):
@@ -258,9 +267,19 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
                    "targets": SEPARATOR.join(t.name for t in claim.targets), "statement_id": None}
             rows["claims"].append(row)
             claim_row[given, claim.id] = row
+            block = claim_speakers(claim, node_of)
+            if block:
+                new_block[given, claim.id] = block
     rows["nodes"] = [{**data, "aliases": SEPARATOR.join(data["aliases"]), "n_docs": len(data.pop("docs"))}
                      for data in nodes.values()]
-    for statement in find_statements((e for _, e in docs), metadata=meta):
+    changed = None if written is None else _changed_blocks(old_block, new_block, written)
+    if changed is not None:  # the statements of unchanged speakers stay as they are
+        kept = _kept_statements(con, old_block, changed)
+        for table in ("statements", "reports", "drift"):
+            rows[table] += kept[table]
+        for report in kept["reports"]:
+            claim_row[report["doc_id"], report["claim_id"]]["statement_id"] = report["statement_id"]
+    for statement in find_statements((e for _, e in docs), metadata=meta, blocks=changed):
         reports = statement.reports
         for report in reports:
             claim_row[given_of[report.doc_id], report.claim_id]["statement_id"] = statement.statement_id
@@ -288,6 +307,38 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
     for table in _DERIVED:
         con.execute(f"DELETE FROM {table}")
         _insert(con, table, rows[table])
+
+
+def _stored_blocks(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Each stored claim's speaker nodes, sorted, as the last write found them (its 'said' edges)."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for doc_id, claim_id, source in con.execute("SELECT doc_id, claim_id, source FROM edges WHERE type = 'said'").fetchall():
+        found.setdefault((doc_id, claim_id), set()).add(source)
+    return {key: tuple(sorted(sources)) for key, sources in found.items()}
+
+
+def _changed_blocks(old: dict[tuple[str, str], tuple[str, ...]], new: dict[tuple[str, str], tuple[str, ...]],
+                    written: set[str]) -> set[tuple[str, ...]]:
+    """The speakers whose claims are not the ones they had: a claim of a written document is
+    theirs now or was before, or a claim moved from one speaker to another."""
+    members: dict[tuple[str, ...], tuple[set, set]] = {}
+    for side, blocks in enumerate((old, new)):
+        for key, block in blocks.items():
+            members.setdefault(block, (set(), set()))[side].add(key)
+    return {block for block, (before, now) in members.items()
+            if before != now or any(doc_id in written for doc_id, _ in before | now)}
+
+
+def _kept_statements(con: duckdb.DuckDBPyConnection, old_block: dict[tuple[str, str], tuple[str, ...]],
+                     changed: set[tuple[str, ...]]) -> dict[str, list[dict[str, Any]]]:
+    """The stored statements, reports and drift rows of the speakers a write leaves as they were."""
+    reports = _rows(con.execute("SELECT * FROM reports ORDER BY statement_id, position"))
+    kept_ids = {r["statement_id"] for r in reports
+                if r["position"] == 0 and old_block.get((r["doc_id"], r["claim_id"])) not in changed}
+    kept = {"reports": [r for r in reports if r["statement_id"] in kept_ids]}
+    for table in ("statements", "drift"):
+        kept[table] = [r for r in _rows(con.execute(f"SELECT * FROM {table}")) if r["statement_id"] in kept_ids]
+    return kept
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:

@@ -58,6 +58,14 @@ def test_graph_surname_alone_joins_its_one_full_name():
     assert "entity:bell" in two_bells  # ambiguous: Bell stays its own node
 
 
+def test_graph_a_surname_met_first_still_gives_the_node_its_full_name():
+    graph = build_graph([extraction("d1", "Bell"), extraction("d2", "Ana Bell")])
+    assert graph.nodes["entity:ana bell"]["name"] == "Ana Bell"
+    merged = merge_graphs([partial_graph([("d1", extraction("d1", "Bell"))], {"bell": {"ana bell"}}),
+                           partial_graph([("d2", extraction("d2", "Ana Bell"))], {"bell": {"ana bell"}})])
+    assert merged.nodes["entity:ana bell"]["name"] == "Ana Bell"
+
+
 def test_graph_documents_without_ids_are_numbered():
     graph = build_graph([extraction(None), extraction(None)])
     assert {d["doc"] for _, d in graph.nodes(data=True) if d["type"] == "claim"} == {"doc0", "doc1"}

@@ -114,6 +114,36 @@ def test_store_a_new_document_adds_its_rows_and_a_changed_one_replaces_its_own(d
     assert not store.sql(db, "SELECT * FROM claims WHERE content = ? AND doc_id = 'times-1'", [FERRY])
 
 
+def test_store_written_piece_by_piece_equals_written_at_once(tmp_path):
+    """Statements are found again only where a write changed a speaker's claims, yet the store
+    is the one a single write makes: "Marsh" alone in the first document written is renamed
+    Lena Marsh, with her statements, when a later document names her in full."""
+    docs = {d.doc_id: d for d in [*corpus(), document(*LATER)]}
+    once = store.write_store(docs.values(), tmp_path / "once.duckdb")
+    pieces = tmp_path / "pieces.duckdb"
+    for doc_id in ("radio-1", "times-1", "ledger-1", "ledger-2"):
+        store.write_store([docs[doc_id]], pieces)
+    for name in store.TABLES:
+        if name != "documents":
+            assert table(pieces, name) == table(once, name), name
+    assert store.counts(pieces)["statements"] == 3
+
+
+def test_store_a_write_finds_statements_only_for_the_speakers_it_changed(db, monkeypatch):
+    from claimx import statements
+
+    asked = []
+    real = statements.find_statements
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs.get("blocks"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(statements, "find_statements", spy)
+    store.write_store([document(*LATER)], db)  # one more claim, by Odo Brandt
+    assert asked == [{("entity:odo brandt",)}]
+
+
 def test_store_documents_repeated_in_one_write_are_stored_once(tmp_path):
     first, *rest = corpus()
     path = store.write_store([first, *rest, first], tmp_path / "c.duckdb")
