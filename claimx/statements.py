@@ -188,8 +188,9 @@ def find_statements(
     Extraction's own; `metadata` may give others, mapping a document's id (its `doc_id`, else
     `doc<N>` as in `build_graph`) to `{"outlet": …, "published": …}` (`source` is read as
     `outlet`; `published` an ISO date or datetime, a naive one taken as UTC). `blocks` limits
-    the search to the claims of these speakers (`claim_speakers`), whose statements are made
-    whole: a store recomputes only the speakers a write changed."""
+    the comparisons to the claims of these speakers (`claim_speakers`), whose statements come out
+    exactly as a search of all would find them (words are weighed over all claims): a store finds
+    again only the statements of the speakers a write changed."""
     named = named_documents(extractions)
     names = full_names([(given, extraction) for given, _, extraction in named])
     meta: dict[str, Mapping[str, Any]] = {}  # doc name → its outlet and published
@@ -200,7 +201,7 @@ def find_statements(
         node_of = {entity.id: entity_node(entity, doc, names) for entity in extraction.entities}
         for claim in extraction.claims:
             speakers = claim_speakers(claim, node_of)
-            if speakers and (blocks is None or speakers in blocks):
+            if speakers:
                 claims.append((doc, given, claim, speakers))
 
     if len({speakers for *_, speakers in claims}) == len(claims):
@@ -208,11 +209,14 @@ def find_statements(
     content = [content_words(words(claim.text)) for _, _, claim, _ in claims]
     keep = [i for i, c in enumerate(content) if c]
     block_of: dict[tuple[str, ...], int] = {}
-    blocks = np.array([block_of.setdefault(claims[i][3], len(block_of)) for i in keep], dtype=np.int64)
+    block_ids = np.array([block_of.setdefault(claims[i][3], len(block_of)) for i in keep], dtype=np.int64)
     vocabulary: dict[str, int] = {}
     sets = [np.array(sorted({vocabulary.setdefault(w, len(vocabulary)) for w in content[i]}), dtype=np.int64)
             for i in keep]
-    pairs = candidate_pairs(blocks, sets, list(vocabulary))
+    pairs = candidate_pairs(block_ids, sets, list(vocabulary))  # words weighed over the whole corpus
+    if blocks is not None:  # … but only the pairs of the speakers asked for are compared
+        wanted = np.array([block in blocks for block in block_of], dtype=bool)
+        pairs = pairs[wanted[block_ids[pairs[:, 0]]]] if len(pairs) else pairs
 
     folded: dict[int, list[str]] = {}  # casefolded words of the quotes compared, made as needed
 

@@ -272,7 +272,10 @@ def _derive(con: duckdb.DuckDBPyConnection, written: set[str] | None = None) -> 
                 new_block[given, claim.id] = block
     rows["nodes"] = [{**data, "aliases": SEPARATOR.join(data["aliases"]), "n_docs": len(data.pop("docs"))}
                      for data in nodes.values()]
-    changed = None if written is None else _changed_blocks(old_block, new_block, written)
+    # documents whose ids clash once cleaned ("d", "d#2") are named by their order, which a write
+    # moves: their claim nodes may change names, so every statement is found again
+    renamed = any(doc != XML_ILLEGAL.sub("", given) for doc, given in given_of.items())
+    changed = None if written is None or renamed else _changed_blocks(old_block, new_block, written)
     if changed is not None:  # the statements of unchanged speakers stay as they are
         kept = _kept_statements(con, old_block, changed)
         for table in ("statements", "reports", "drift"):

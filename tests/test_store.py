@@ -129,6 +129,48 @@ def test_store_written_piece_by_piece_equals_written_at_once(tmp_path):
     assert store.counts(pieces)["statements"] == 3
 
 
+def test_store_a_speaker_written_alone_is_weighed_against_the_whole_corpus(tmp_path):
+    """Which words of a claim are rare, and so which claims are compared, is counted over every
+    claim of the store: one speaker's statements found again alone come out as in one write.
+    Invented words; another speaker's claims make one reported pair's shared words common."""
+    import random
+
+    rng = random.Random(4)
+
+    def word():
+        return "".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+    shared, few, many = [word() for _ in range(8)], [word() for _ in range(2)], [word() for _ in range(22)]
+    other = [(("Mira Sol", "person"), "indirect", "claim", " ".join(few + [word() for _ in range(6)]), [])
+             for _ in range(6)]
+    first = document("q-1", "Outlet Q", "2024-01-01", other)
+    speaker = ("Ivo Tarn", "person")
+    second = document("p-1", "Outlet P", "2024-01-02", [(speaker, "indirect", "claim", " ".join(shared + few), []),
+                                                        (speaker, "indirect", "claim", " ".join(shared + many), [])])
+    once = store.write_store([first, second], tmp_path / "once.duckdb")
+    pieces = tmp_path / "pieces.duckdb"
+    store.write_store([first], pieces)
+    store.write_store([second], pieces)
+    for name in ("statements", "reports", "drift", "claims"):
+        assert table(pieces, name) == table(once, name), name
+    assert store.counts(once)["statements"] == 1
+
+
+def test_store_ids_that_clash_once_cleaned_are_found_again_whole(tmp_path):
+    """"d" and "d\x0b" share the graph name "d", numbered "d#2" by their order, which a rewrite
+    moves: the store is still the one a single write in the final order makes."""
+    ledger = DOCS["ledger-1"]
+    roe = ("Ines Roe", "person")
+    repeated = ("Dock Daily", "2024-05-05", [(roe, "direct", "claim", "The dock will reopen in June.", [])] * 2)
+    path = store.write_store([document("d\x0b", *ledger), document("d", *repeated)], tmp_path / "a.duckdb")
+    store.write_store([document("d\x0b", *ledger)], path)  # rewritten: now after "d", whose statement stays
+    once = store.write_store([document("d", *repeated), document("d\x0b", *ledger)], tmp_path / "b.duckdb")
+    for name in ("statements", "reports", "drift", "claims"):
+        assert table(path, name) == table(once, name), name
+    ids = [s["statement_id"] for s in store.sql(path, "SELECT statement_id FROM statements")]
+    assert ids and len(ids) == len(set(ids))
+
+
 def test_store_a_write_finds_statements_only_for_the_speakers_it_changed(db, monkeypatch):
     from claimx import statements
 

@@ -54,7 +54,7 @@ def _reported_by_another(lay: Layout, qi: int, tag: Tag) -> bool:
     before = start - 1
     while before >= 0 and doc[before].is_space:
         before -= 1
-    if before < 0 or doc[before].text == ":" or doc[before].text in TAG_EDGE and before - 1 == tag.cue[1] - 1:
+    if before < 0 or doc[before].text == ":" or doc[before].text in TAG_EDGE and before == tag.cue[1]:
         return False  # "…, saying: “…”", "…, adding, “…”": the tag introduces the quote
     inner = next((t for t in range(start, end) if not doc[t].is_punct and not doc[t].is_space), None)
     if inner is None:
@@ -75,10 +75,19 @@ def _reported_by_another(lay: Layout, qi: int, tag: Tag) -> bool:
 
 def _same_speaker(first: Token, second: Token) -> bool:
     """Whether a later subject continues an earlier one: the same token, the same pronoun, or a
-    pronoun of a named or described speaker."""
+    third-person singular pronoun of a named or described speaker whose first name or title does
+    not give the other gender ("Tom Hale said …, which she called “…”" is someone else)."""
     if first.i == second.i or first.lower_ == second.lower_:
         return True
-    return second.tag_ == "PRP" and first.tag_ != "PRP"
+    pronoun = lexicon.pronouns().get(second.lower_)
+    if second.tag_ != "PRP" or first.tag_ == "PRP" or pronoun is None or pronoun.number != "sg" \
+            or pronoun.person != "3" or pronoun.gender not in ("m", "f"):
+        return False
+    start, _ = mention_span(first)
+    words = [t.lower_.rstrip(".") for t in first.doc[start : first.i + 1]]
+    genders = {lexicon.first_names().get(w) for w in words} | {
+        entry.gender for w in words if (entry := lexicon.person_nouns().get(w)) is not None}
+    return not genders & ({"m", "f"} - {pronoun.gender})
 
 
 def reach_back(lay: Layout, att: Attribution, unit: list[int]) -> None:
