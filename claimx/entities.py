@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from claimx import lexicon
 from claimx.names import (
     DETERMINERS,
+    MENTION_STOPS,
     POSSESSIVE,
     coreference_chains,
     defined_acronyms,
@@ -38,6 +39,7 @@ from claimx.names import (
     with_first_name,
     with_name_tail,
 )
+from claimx.sources import fronted_name
 from claimx.stand_ins import earlier_owner, owner_in_phrase, stand_in_class
 from claimx.text import person_key
 
@@ -183,7 +185,7 @@ class Resolver:
             anchor = ent.root
             while anchor.dep_ == "appos" and anchor.head != anchor:  # "X's father, the Rev. Y, knew …"
                 anchor = anchor.head
-            subject = anchor.dep_ in ("nsubj", "nsubjpass")
+            subject = anchor.dep_ in ("nsubj", "nsubjpass") or _fronted(ent.root)
             main = subject and _first_conjunct(anchor.head).dep_ == "ROOT"
             target.append(_NameMention(ent.start_char, ent.root.i, record.key, subject, main,
                                        self._reported(ent.start_char)))
@@ -244,7 +246,7 @@ class Resolver:
             words.insert(0, tok.lower_)
             k -= 1
         described = [c for c in ent.root.children if c.dep_ == "appos"]
-        if ent.root.dep_ == "appos":
+        if ent.root.dep_ == "appos" and not _fronted(ent.root):  # "his plea, X, said": no plea
             described.append(ent.root.head)
         for noun in described:
             words += [t.lower_ for t in noun.lefts if t.pos_ in ("NOUN", "PROPN", "ADJ")] + [noun.lower_]
@@ -263,14 +265,21 @@ class Resolver:
     def resolve_all(self, mention: Span, previous: EntityRecord | None) -> list[EntityRecord]:
         """The entities of a mention: one, or each conjunct of "the mayor and the governor"."""
         head = mention.root
-        conjuncts = [c for c in head.subtree if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON")
+        conjuncts: list[Token] = []  # the head's own: "the mayor of Oslo and Bergen" is one speaker
+        chain = [head]
+        while chain:
+            found = [c for c in chain.pop().children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON")
                      and mention.start <= c.i < mention.end]
+            conjuncts += found
+            chain += found
+        conjuncts.sort(key=lambda t: t.i)
         if not conjuncts:
             return [self.resolve(mention, previous)]
         records = []
         for tok in [head, *conjuncts]:
             start, end = mention_span(tok)
-            end = min([end] + [c.left_edge.i for c in tok.children if c.dep_ in ("cc", "conj")])
+            # each conjunct without the others, or its apposition: "Tom Hale, 61, and …" is Tom Hale
+            end = min([end] + [c.left_edge.i for c in tok.rights if c.dep_ in _CONJUNCT_STOPS])
             record = self.resolve(self.doc[start:end], previous)
             if record not in records:
                 records.append(record)
@@ -550,6 +559,19 @@ def _fits_role(record: EntityRecord, gender: str, classes: set[str]) -> bool:
     """Whether a named person may be the one a role noun of this gender and these classes describes."""
     return (record.kind == "person" and " " in record.name and (gender == "-" or record.gender in ("-", gender))
             and not (classes and record.role_classes and not classes & record.role_classes))
+
+
+_CONJUNCT_STOPS = MENTION_STOPS | {"cc", "conj"}
+
+
+def _fronted(name: Token) -> bool:
+    """Whether a name is the subject the parser hung on an opening phrase ("As part of the deal,
+    Ana Ruiz, 44, said"): the next word past its commas is a verb with no subject of its own."""
+    doc = name.doc
+    after = name.right_edge.i + 1
+    while after < len(doc) and doc[after].is_punct:
+        after += 1
+    return after < len(doc) and doc[after].pos_ == "VERB" and fronted_name(doc[after]) == name
 
 
 def _party_member(mention: Span, head: Token) -> bool:

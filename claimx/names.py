@@ -158,8 +158,10 @@ def with_first_name(ent: Span) -> Span:
 
 def is_name(ent: Span) -> bool:
     """Whether an entity span holds a name at all: a capitalised noun. A capitalised verb or
-    adjective ("Rising", "Masked") and a lowercase word ("mig-29") are none."""
-    return any(t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN") for t in ent)
+    adjective ("Rising", "Masked"), a lowercase word ("mig-29") and a person noun the tagger read
+    as a common noun ("Nurse" opening a headline) are none."""
+    nouns = lexicon.person_nouns()
+    return any(t.text[:1].isupper() and (t.pos_ == "PROPN" or t.pos_ == "NOUN" and t.lower_ not in nouns) for t in ent)
 
 
 def is_person_name(ent: Span, words: list[str]) -> bool:
@@ -198,11 +200,14 @@ def coreference_chains(doc: Doc) -> list[list[tuple[int, int]]]:
 
 
 def mention_span(tok: Token) -> tuple[int, int]:
-    """The noun phrase headed by `tok`, without appositions, relative clauses and punctuation."""
+    """The noun phrase headed by `tok`, without appositions, relative clauses and punctuation
+    (all of it when the head is listed with others: "X, Y and Z", "X, 61, and Y")."""
     start = tok.left_edge.i
     end = tok.i + 1
-    for child in tok.rights:
-        if child.dep_ in MENTION_STOPS:
+    rights = list(tok.rights)
+    for k, child in enumerate(rights):
+        listed = any(c.dep_ == "conj" for c in rights[k + 1 :])  # "X, Y and Z", "X, 61, and Y"
+        if child.dep_ in MENTION_STOPS and not listed:
             break
         end = child.right_edge.i + 1
     doc = tok.doc

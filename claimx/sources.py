@@ -1,6 +1,7 @@
 """Sources: the token that speaks for a reporting word, read from the dependency parse.
 
-Its subject; the agent of a passive; the noun a participle modifies ("footage of X asking"); the
+Its subject; the agent of a passive; a name the parser hung on an opening phrase ("As part of
+the deal, X, 61, said"); the noun a participle modifies ("footage of X asking"); the
 subject of the verb a participle or infinitive hangs from ("…, saying", "continue to accuse"); or,
 in inverted order, the nominal after it ("said X"). Audiences ("told reporters") never speak.
 """
@@ -48,6 +49,9 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
         loose = [c for c in verb.children if c.i < verb.i and c.dep_ in _BEFORE_NOMINALS and speaker_like(c)]
         if loose and verb == own:
             return loose[-1]
+        fronted = fronted_name(verb, speaker_like)  # a subject: the governing verb's speaks for a participle
+        if fronted is not None:
+            return fronted
         stranded = verb.doc[verb.i - 1] if verb.i > 0 else None
         if verb.dep_ == "conj" and stranded is not None and stranded.dep_ == "conj" and stranded.head.i < stranded.i \
                 and stranded.pos_ in ("NOUN", "PROPN") and speaker_like(stranded) and verb == own:
@@ -66,6 +70,28 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
             continue
         return None
     return None
+
+
+def fronted_name(verb: Token, speaker_like: Callable[[Token], bool] = lambda tok: True) -> Token | None:
+    """The name just before a subjectless verb that the parser hung, set off by commas, on the
+    opening phrase: in "As part of his plea, Tom Hale, 61, said …" it made "Tom Hale" an
+    apposition (or a conjunct) of "plea", though only he can be the one who said it."""
+    doc = verb.doc
+    for tok in doc[verb.sent.start : verb.i]:
+        if tok.dep_ not in ("appos", "conj") or tok.pos_ != "PROPN" or not speaker_like(tok) or tok.left_edge.i == 0:
+            continue
+        listed = any(t.dep_ == "cc" for t in doc[tok.head.i : tok.i])  # "Oslo and Bergen": a list, not a name set off
+        set_off = doc[tok.left_edge.i - 1].text == "," and tok.head.i < tok.i and not listed
+        between = doc[tok.right_edge.i + 1 : verb.i]  # commas, or a phrase of the verb's: "X, in a grey suit, said"
+        if set_off and verb in tok.head.ancestors and all(t.is_punct or _of_verb(t, verb, tok) for t in between):
+            return tok
+    return None
+
+
+def _of_verb(tok: Token, verb: Token, after: Token) -> bool:
+    """Whether `tok` is in a modifier of `verb` that starts after token `after`."""
+    return any(c.dep_ in ("prep", "advmod", "npadvmod") and c.left_edge.i > after.i and tok in c.subtree
+               for c in verb.lefts)
 
 
 def _trailing_place(tok: Token) -> bool:

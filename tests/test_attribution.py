@@ -806,3 +806,25 @@ def test_attribution_a_line_printed_twice_makes_its_claim_twice(extract, label):
     assert {c.speaker.name for c in copies} == {label}
     assert copies[0].speaker.entity_id == copies[1].speaker.entity_id  # one referent, however tagged
     assert copies[0].confidence == copies[1].confidence
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("In a statement on Monday, Tom Hale, 61, said that the plan had failed.", "Tom Hale"),
+        ("During the hearing in Vestmark, Lena Marsh, the committee chair, said the vote would wait.", "Lena Marsh"),
+    ],
+)
+def test_attribution_a_name_hung_on_an_opening_phrase_is_the_subject(extract, text, speaker):
+    # the parser makes the name an apposition or conjunct of the opening phrase's noun, and
+    # the verb is left with no subject: the name set off just before it is who spoke
+    (claim,) = extract(text).claims
+    assert claim.speaker is not None and claim.speaker.name == speaker
+    assert claim.speaker.mention.text == speaker
+
+
+def test_attribution_an_object_stops_before_the_clause_its_sentence_goes_on_to(extract):
+    # "While X blame Y for Z, W points to …": what X said ends with its own clause
+    result = extract("While critics blame migrants for the losses, Tom Berg points to structural failures of the market.")
+    blame = next(c for c in result.claims if c.cue is not None and c.cue.text == "blame")
+    assert blame.content.text == "migrants for the losses"

@@ -120,6 +120,22 @@ def test_entities_several_speakers_each_resolved(extract):
     assert claim.speaker.entity_id == claim.speaker.entity_ids[0]
 
 
+@pytest.mark.parametrize("text, names", [
+    ("Tom Hale, Ana Ruiz and Lena Marsh said the trains would run.", ["Tom Hale", "Ana Ruiz", "Lena Marsh"]),
+    ("Tom Hale, 61, and Ana Ruiz said the trains would run.", ["Tom Hale", "Ana Ruiz"]),
+    # a conjunct inside the head's modifiers is no speaker of its own
+    ("The mayor of Oslo and Bergen said the trains would run.", ["mayor of Oslo and Bergen"]),
+    ("While critics like Mr. Hale and Ms. Lund blame migrants for the losses, Tom Berg points to the market.",
+     ["critics like Mr. Hale and Ms. Lund"]),
+])
+def test_entities_each_listed_speaker_and_only_those(extract, text, names):
+    result = extract(text)
+    claim = result.claims[0]
+    assert [result.entity(i).name for i in claim.speaker.entity_ids] == names
+    assert all("," not in alias for i in claim.speaker.entity_ids for alias in result.entity(i).aliases
+               if result.entity(i).kind == "person")
+
+
 def test_entities_pipeline_coreference_chains_are_used(nlp):
     from spacy.tokens import Span
 
@@ -408,3 +424,16 @@ def test_entities_a_lone_surrogate_beside_a_name_stays_out_of_it(extract):
 ])
 def test_entities_news_artefacts_and_person_nouns_resolve_to_whom_they_stand_for(extract, text, words, name):
     assert speaker_of(extract(text), words).name == name
+
+
+def test_entities_a_person_noun_read_as_a_common_noun_is_no_name(nlp):
+    # the recogniser often labels a capitalised headline noun ("Nurse who …") a person or an
+    # organisation; a person noun the tagger reads as a common noun describes, it names no one
+    from spacy.tokens import Doc, Span
+
+    from claimx.names import is_name
+
+    doc = Doc(nlp.vocab, words=["Nurse", "Lund", "Harbour", "admits"], pos=["NOUN", "PROPN", "NOUN", "VERB"])
+    assert not is_name(Span(doc, 0, 1, label="PERSON"))
+    assert is_name(Span(doc, 1, 2, label="PERSON"))
+    assert is_name(Span(doc, 2, 3, label="ORG"))  # a capitalised noun that is no person noun may name

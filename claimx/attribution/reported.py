@@ -343,7 +343,8 @@ def proposals(
             last = _object_last(head, child)
             add(child.left_edge.i, last + 1, "object")
             if role is None and any(parse.pos[j] in _VERBS for j in range(last + 1, sent_hi)):
-                add(child.left_edge.i, sent_hi, "object-on")  # on into a clause the parser left apart
+                # on into a clause the parser left apart, short of one with its own subject
+                add(child.left_edge.i, _next_clause(lay, head, last + 1, sent_hi), "object-on")
         elif dep in ("prep", "agent") and child.i > head.i and child.i < silent_after:
             objects = [c for c in child.children if c.dep_ in _PREP_CONTENT]
             if objects and child.lower_ not in _NOUN_SOURCES:
@@ -430,12 +431,17 @@ def _less_when(verb: Token, end: int) -> int:
 def _next_clause(lay: Layout, head: Token, start: int, end: int) -> int:
     """Where the words after a verb run into another clause with its own subject, set off by a
     comma ("…, they will meet"), else `end`."""
-    doc, parse = lay.doc, lay.parse
+    doc = lay.doc
     for j in range(max(start, head.right_edge.i + 1, head.i + 1), end - 1):
         if doc[j].text not in (",", ";"):
             continue
         k = j + 1 if doc[j + 1].dep_ != "cc" else j + 2
-        if k < end and doc[k].dep_ in SUBJECTS and parse.head[k] != head.i:
+        if k >= end:
+            continue
+        subject = doc[k]  # the head of the phrase opening there: "…, Tom Berg points"
+        while subject.head.i > subject.i and subject.head.left_edge.i == k and subject.dep_ not in SUBJECTS:
+            subject = subject.head
+        if subject.dep_ in SUBJECTS and subject.head.i != head.i:
             return j
     return end
 
