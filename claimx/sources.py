@@ -41,6 +41,9 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
                     return pobj
         subjects = [c for c in verb.children if c.dep_ in SUBJECTS and allowed(c) and not _trailing_place(c)]
         before = [c for c in subjects if c.i < verb.i]
+        if before and verb.i > 0 and verb.doc[verb.i - 1].text == "," and (
+                after := [c for c in subjects if c.i > verb.i and c.dep_ == "nsubj" and speaker_like(c)]):
+            return after[0]  # "…, said X": the parser made the words before the comma a subject as well
         if before and before[0].dep_ != "nsubjpass":
             subject = before[0]
             return None if subject.lemma_.lower() in addressees else subject
@@ -73,17 +76,22 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
 
 
 def fronted_name(verb: Token, speaker_like: Callable[[Token], bool] = lambda tok: True) -> Token | None:
-    """The name just before a subjectless verb that the parser hung, set off by commas, on the
-    opening phrase: in "As part of his plea, Tom Hale, 61, said …" it made "Tom Hale" an
-    apposition (or a conjunct) of "plea", though only he can be the one who said it."""
+    """The name just before a subjectless verb that the parser hung, set off by commas, on a
+    phrase of the verb's clause: in "As part of his plea, Tom Hale, 61, said …" it made "Tom Hale"
+    an apposition (or a conjunct) of "plea", though only he can be the one who said it. A closing
+    tag is read so too ("… for emergencies, a spokeswoman, Ana Ruiz, said"), where the verb is a
+    conjunct of the clause before it."""
     doc = verb.doc
+    if any(c.dep_ in SUBJECTS for c in verb.children):  # "…, Ana Ruiz, said Tom Hale": he said it
+        return None
+    clause = verb.head if verb.dep_ == "conj" else verb
     for tok in doc[verb.sent.start : verb.i]:
         if tok.dep_ not in ("appos", "conj") or tok.pos_ != "PROPN" or not speaker_like(tok) or tok.left_edge.i == 0:
             continue
         listed = any(t.dep_ == "cc" for t in doc[tok.head.i : tok.i])  # "Oslo and Bergen": a list, not a name set off
         set_off = doc[tok.left_edge.i - 1].text == "," and tok.head.i < tok.i and not listed
         between = doc[tok.right_edge.i + 1 : verb.i]  # commas, or a phrase of the verb's: "X, in a grey suit, said"
-        if set_off and verb in tok.head.ancestors and all(t.is_punct or _of_verb(t, verb, tok) for t in between):
+        if set_off and (tok.head == clause or clause in tok.head.ancestors) and all(t.is_punct or _of_verb(t, verb, tok) for t in between):
             return tok
     return None
 

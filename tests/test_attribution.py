@@ -823,6 +823,49 @@ def test_attribution_a_name_hung_on_an_opening_phrase_is_the_subject(extract, te
     assert claim.speaker.mention.text == speaker
 
 
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("The company built the tool for emergencies, a spokeswoman, Ana Ruiz, said.",
+         "The company built the tool for emergencies", "Ana Ruiz"),
+        ("The mill will close in May, a union official, Tom Hale, said on Friday.", "The mill will close in May",
+         "Tom Hale"),
+    ],
+)
+def test_attribution_a_closing_tag_names_its_speaker_after_a_role(extract, text, content, speaker):
+    # "…, a spokeswoman, NAME, said": the parser hangs the role on the content's last noun and the
+    # name on the role; the role and the name are the tag, not the content
+    (claim,) = extract(text).claims
+    assert claim.content.text == content
+    assert claim.speaker is not None and claim.speaker.name == speaker
+
+
+def test_attribution_a_name_set_off_before_an_inverted_speaker_is_not_the_speaker(extract):
+    (claim,) = extract("Vestmark Air built the tool for its founder, Ana Ruiz, said Tom Hale.").claims
+    assert claim.speaker is not None and claim.speaker.name == "Tom Hale"
+
+
+def test_attribution_an_inverted_speaker_wins_over_words_the_parser_made_a_subject(extract):
+    # "CONTENT, said X": the parser hangs the content's noun on "said" as a subject too
+    result = extract("The plan to cut fares and build new lines appeals to voters who want a quick fix, "
+                     "said Tom Hale, a planner at Vestmark University.")
+    said = next(c for c in result.claims if c.cue is not None and c.cue.text == "said")
+    assert said.speaker is not None and said.speaker.name == "Tom Hale"
+    assert said.content.text.startswith("The plan to cut fares")
+
+
+def test_attribution_a_reported_clause_holds_a_quote_claimed_inside_it(extract):
+    # the quote is the man's, by its own tag; the pastor's claim is the clause around it
+    result = extract("Pastor Tom Hale said the town had lost a man who always said "
+                     "\u201ca neighbour in need is a neighbour indeed.\u201d")
+    outer = next(c for c in result.claims if c.speaker is not None and c.speaker.name == "Tom Hale")
+    assert outer.content.text.startswith("the town had lost a man who always said")
+    assert outer.content.text.endswith("indeed.\u201d") or outer.content.text.endswith("indeed.")
+    quote = next(c for c in result.claims if c.kind == "direct")
+    assert quote.content.text == "a neighbour in need is a neighbour indeed."
+    assert outer.content.start <= quote.content.start and quote.content.end <= outer.content.end
+
+
 def test_attribution_an_object_stops_before_the_clause_its_sentence_goes_on_to(extract):
     # "While X blame Y for Z, W points to …": what X said ends with its own clause
     result = extract("While critics blame migrants for the losses, Tom Berg points to structural failures of the market.")

@@ -230,8 +230,8 @@ def _reported_claim(lay, cue, tokens, source, rule, claimed, hull=False, skip_so
     begin, finish = tokens[start].idx, tokens[end].idx + len(tokens[end])
     if lay.text[begin:finish].lower() in lexicon.furniture_labels():
         return None  # "See also: X Says …" read by the parser as X saying "See also"
-    quotes = [k for k, q in enumerate(lay.quotes) if q.open < finish and q.outer_end > begin]
-    if any(k in claimed for k in quotes):
+    quotes = _own_quotes(lay, claimed, begin, finish)
+    if quotes is None:
         return None
     for k in quotes:  # a quote cut by the clause edge is taken whole, with its marks
         begin, finish = min(begin, lay.quotes[k].open), max(finish, lay.quotes[k].outer_end)
@@ -253,6 +253,22 @@ def _next_quote_opens(lay: Layout, lo: int, hi: int) -> int:
     if last <= lo or lay.parse.idx[last] not in lay.marks[0]:
         return -1
     return last if lay.doc[last - 1].text in (".", "!", "?") else -1
+
+
+def _own_quotes(lay: Layout, claimed: dict[int, Attribution], begin: int, finish: int) -> list[int] | None:
+    """The quotes a content [begin, finish) holds as its own, or None when one of them is
+    another claim's. A quote whose claim lies wholly inside the content, cue and all, is that
+    claim's, nested in this one ("X said the town lost a voice that said “…”"), not this one's."""
+    own = []
+    for k, q in enumerate(lay.quotes):
+        if q.open < finish and q.outer_end > begin:
+            holder = claimed.get(k)
+            if holder is None:
+                own.append(k)
+            elif holder.cue is None or not (begin <= lay.doc[holder.cue[0]].idx < finish
+                                            and begin <= holder.start and holder.end <= finish):
+                return None
+    return own
 
 
 def _trim_tokens(lay: Layout, tokens: list[Token]) -> tuple[int | None, int | None]:
@@ -487,6 +503,7 @@ def _tag_span(lay: Layout, cue: Cue, source: Token | None) -> tuple[int, int]:
         mention = lay.mention(source)
         if abs(mention[0] - cue.start) <= 12:
             lo, hi = min(lo, mention[0]), max(hi, mention[1])
+            lo = min(lo, _role_before(lay.doc, source, mention[0]))
             for child in source.rights:  # "said Ann Lee, a deputy director", "said tenants who lost homes"
                 if child.dep_ in ("appos", "relcl", "acl") and child.i >= hi:
                     hi = max(hi, child.right_edge.i + 1)
@@ -495,6 +512,18 @@ def _tag_span(lay: Layout, cue: Cue, source: Token | None) -> tuple[int, int]:
                 or _addressee(child) and child.left_edge.i == hi:
             hi = child.right_edge.i + 1
     return lo, hi
+
+
+def _role_before(doc: Doc, source: Token, start: int) -> int:
+    """Where a tag's speaker begins when a noun set off by commas introduces the name: in "…, a
+    spokeswoman, Ana Ruiz, said", the parser hangs the name on "spokeswoman" as an apposition,
+    and both belong to the tag."""
+    role = source.head
+    if source.dep_ != "appos" or role.pos_ != "NOUN" or not role.i < start or role.left_edge.i == 0:
+        return start
+    if doc[role.left_edge.i - 1].text != "," or not all(doc[k].is_punct for k in range(role.i + 1, start)):
+        return start
+    return role.left_edge.i
 
 
 def _addressee(obj: Token) -> bool:
@@ -551,8 +580,8 @@ def _range_claim(lay: Layout, cue: Cue, lo: int, hi: int, source: Token | None, 
     begin, finish = parse.idx[lo], parse.idx[hi - 1] + parse.length[hi - 1]
     if lay.text[begin:finish].lower() in lexicon.furniture_labels():
         return None
-    quotes = [k for k, q in enumerate(lay.quotes) if q.open < finish and q.outer_end > begin]
-    if any(k in claimed for k in quotes):
+    quotes = _own_quotes(lay, claimed, begin, finish)
+    if quotes is None:
         return None
     for k in quotes:  # a quote cut by the content's edge is taken whole, with its marks
         begin, finish = min(begin, lay.quotes[k].open), max(finish, lay.quotes[k].outer_end)
