@@ -866,6 +866,18 @@ def test_attribution_a_reported_clause_holds_a_quote_claimed_inside_it(extract):
     assert outer.content.start <= quote.content.start and quote.content.end <= outer.content.end
 
 
+@pytest.mark.parametrize("text", [
+    "\u201cWe will never give up, who knows?\u201d Tom Hale told Vestmark\u2019s NTV television station.",
+    "\u201cIs this a joke?\u201d Tom Hale asked the committee.",
+])
+def test_attribution_a_question_is_told_to_the_one_its_tag_names(extract, text):
+    # "who knows?" inside the marks is no tag; after a question, a verb whose object is its
+    # hearer ("told the station") is still the quote's tag
+    (claim,) = extract(text).claims
+    assert claim.kind == "direct"
+    assert claim.speaker is not None and claim.speaker.name == "Tom Hale"
+
+
 def test_attribution_an_object_stops_before_the_clause_its_sentence_goes_on_to(extract):
     # "While X blame Y for Z, W points to …": what X said ends with its own clause
     result = extract("While critics blame migrants for the losses, Tom Berg points to structural failures of the market.")

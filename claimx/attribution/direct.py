@@ -215,7 +215,10 @@ def _has_own_content(lay: Layout, verb: Token) -> bool:
 
 
 def _has_own_object(verb: Token) -> bool:
-    """A direct object that is not an audience: "praise his refusal", not "told reporters"."""
+    """A direct object that is not an audience: "praise his refusal", not "told reporters" nor
+    "told the station" (a verb whose object is the one spoken to)."""
+    if lexicon.object_roles().get(verb.lemma_.lower()) == "hearer":
+        return False
     addressees = lexicon.addressee_nouns()
     return any(
         c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lemma_.lower() not in addressees for c in verb.children
@@ -281,7 +284,8 @@ def unclaimed_quotes(lay: Layout, found: list[Attribution], claimed: dict[int, A
 
 def _inner_tag(lay: Layout, unit: list[int]) -> Tag | None:
     """A speech tag inside the marks, set off by a comma or dash: "…, he said. – …". A first or
-    second person ("…, I think, …") is the quoted speaker talking, not a tag."""
+    second person ("…, I think, …") is the quoted speaker talking, not a tag, and so is a
+    question ("…, who knows?")."""
     doc = lay.doc
     for qi in unit:
         first, last = lay.quote_tokens[qi]
@@ -290,7 +294,8 @@ def _inner_tag(lay: Layout, unit: list[int]) -> Tag | None:
             if cue is None or cue.form != "verb":
                 continue
             source = source_of(doc[t])
-            if source is None or not (first < source.i < last) or person(source) in ("1", "2"):
+            if source is None or not (first < source.i < last) or person(source) in ("1", "2") \
+                    or source.tag_ in ("WP", "WDT"):
                 continue
             lo = min(mention_span(source)[0], cue.start)
             hi = max(mention_span(source)[1], cue.end)
