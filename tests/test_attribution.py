@@ -878,6 +878,16 @@ def test_attribution_a_question_is_told_to_the_one_its_tag_names(extract, text):
     assert claim.speaker is not None and claim.speaker.name == "Tom Hale"
 
 
+@pytest.mark.parametrize("text, cue, content", [
+    ("The council demanded her ouster, believing she had favoured one side.", "demanded", "her ouster"),
+    ("Tom Hale criticised the new budget, which the mayor said was careless.", "criticised", "the new budget"),
+])
+def test_attribution_an_object_stops_before_a_participle_or_relative_clause_set_off(extract, text, cue, content):
+    # what follows the comma says why, or describes the object: it is not what was said
+    claim = next(c for c in extract(text).claims if c.cue is not None and c.cue.text == cue)
+    assert claim.content.text == content
+
+
 def test_attribution_an_object_stops_before_the_clause_its_sentence_goes_on_to(extract):
     # "While X blame Y for Z, W points to …": what X said ends with its own clause
     result = extract("While critics blame migrants for the losses, Tom Berg points to structural failures of the market.")

@@ -360,7 +360,8 @@ def proposals(
             add(child.left_edge.i, last + 1, "object")
             if role is None and any(parse.pos[j] in _VERBS for j in range(last + 1, sent_hi)):
                 # on into a clause the parser left apart, short of one with its own subject
-                add(child.left_edge.i, _next_clause(lay, head, last + 1, sent_hi), "object-on")
+                add(child.left_edge.i, _before_aside(lay.doc, last + 1, _next_clause(lay, head, last + 1, sent_hi)),
+                    "object-on")
         elif dep in ("prep", "agent") and child.i > head.i and child.i < silent_after:
             objects = [c for c in child.children if c.dep_ in _PREP_CONTENT]
             if objects and child.lower_ not in _NOUN_SOURCES:
@@ -392,7 +393,7 @@ def proposals(
         if rest < sent_hi and lay.doc[rest].dep_ == "prep" and parse.head[rest] == head.i and not any(
                 c.dep_ in ("ccomp", "xcomp") for c in head.children):
             rest += 1
-        add(rest, _less_when(head, _next_clause(lay, head, rest, sent_hi)), "rest")
+        add(rest, _less_when(head, _before_aside(lay.doc, rest, _next_clause(lay, head, rest, sent_hi))), "rest")
     if lo <= sent_lo:
         add(hi, sent_hi, "around", source=source)
     elif sets_off(lay.doc, lo - 1):  # a tag set off by a comma or a dash
@@ -441,6 +442,21 @@ def _less_when(verb: Token, end: int) -> int:
         if not any(t.ent_type_ in _WHEN for t in child.subtree):
             break
         end = child.left_edge.i
+    return end
+
+
+def _before_aside(doc: Doc, start: int, end: int) -> int:
+    """`end`, or the comma in [start, end) that sets off a participle or a relative clause: in
+    "opposed her ouster, believing she …" and "criticised the plan, which critics …", what
+    follows tells why or describes, and is not what was said."""
+    for j in range(start, end - 1):
+        if doc[j].text != ",":
+            continue
+        after = doc[j + 1]
+        if after.tag_ == "VBG" and after.dep_ in ("advcl", "acl", "xcomp", "conj") \
+                or after.tag_ in ("WDT", "WP") and any(a.dep_ == "relcl" and a.left_edge.i == j + 1
+                                                       for a in after.ancestors):
+            return j
     return end
 
 
