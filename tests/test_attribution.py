@@ -534,6 +534,7 @@ def test_attribution_preposition_frames(extract, text, content, act):
 
 def test_attribution_preposition_outside_a_frame_is_nothing(extract):
     assert extract("The senator called at noon and talked with the guards.").claims == ()
+    assert extract("The mayor phoned on Friday and met the drivers.").claims == ()  # "on Friday" says when
 
 
 def test_attribution_raising_verbs_have_no_source(extract):

@@ -392,7 +392,8 @@ def proposals(
         rest = head.i + 1  # what follows a verb that opens its clause, past the preposition it reports through
         if rest < sent_hi and lay.doc[rest].dep_ == "prep" and parse.head[rest] == head.i and not any(
                 c.dep_ in ("ccomp", "xcomp") for c in head.children):
-            rest += 1
+            prep = lay.doc[rest]  # … unless it says when ("called at noon"): then past all of it
+            rest = prep.right_edge.i + 1 if any(t.ent_type_ in _WHEN for t in prep.subtree) else rest + 1
         add(rest, _less_when(head, _before_aside(lay.doc, rest, _next_clause(lay, head, rest, sent_hi))), "rest")
     if lo <= sent_lo:
         add(hi, sent_hi, "around", source=source)
