@@ -882,6 +882,8 @@ def test_attribution_a_question_is_told_to_the_one_its_tag_names(extract, text):
 @pytest.mark.parametrize("text, cue, content", [
     ("The council demanded her ouster, believing she had favoured one side.", "demanded", "her ouster"),
     ("Tom Hale criticised the new budget, which the mayor said was careless.", "criticised", "the new budget"),
+    ("The two rivals are questioning each other's record, with Tom Hale now pressing his case.", "questioning",
+     "each other's record"),
 ])
 def test_attribution_an_object_stops_before_a_participle_or_relative_clause_set_off(extract, text, cue, content):
     # what follows the comma says why, or describes the object: it is not what was said

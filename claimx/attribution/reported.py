@@ -447,14 +447,16 @@ def _less_when(verb: Token, end: int) -> int:
 
 
 def _before_aside(doc: Doc, start: int, end: int) -> int:
-    """`end`, or the comma in [start, end) that sets off a participle or a relative clause: in
-    "opposed her ouster, believing she …" and "criticised the plan, which critics …", what
-    follows tells why or describes, and is not what was said."""
+    """`end`, or the comma in [start, end) that sets off a participle, a relative clause or an
+    absolute phrase: in "opposed her ouster, believing she …", "criticised the plan, which
+    critics …" and "questioned his record, with X now pressing …", what follows tells why, describes
+    or goes on to another, and is not what was said."""
     for j in range(start, end - 1):
         if doc[j].text != ",":
             continue
         after = doc[j + 1]
         if after.tag_ == "VBG" and after.dep_ in ("advcl", "acl", "xcomp", "conj") \
+                or after.lower_ == "with" and any(t.tag_ in ("VBG", "VBN") for t in after.subtree) \
                 or after.tag_ in ("WDT", "WP") and any(a.dep_ == "relcl" and a.left_edge.i == j + 1
                                                        for a in after.ancestors):
             return j
