@@ -85,7 +85,7 @@ def fronted_name(verb: Token, speaker_like: Callable[[Token], bool] = lambda tok
     if any(c.dep_ in SUBJECTS for c in verb.children):  # "…, Ana Ruiz, said Tom Hale": he said it
         return None
     clause = verb.head if verb.dep_ == "conj" else verb
-    for tok in doc[verb.sent.start : verb.i]:
+    for tok in doc[clause.left_edge.i : verb.i]:  # the name hangs inside the clause: none before it
         if tok.dep_ not in ("appos", "conj") or tok.pos_ != "PROPN" or not speaker_like(tok) or tok.left_edge.i == 0:
             continue
         listed = any(t.dep_ == "cc" for t in doc[tok.head.i : tok.i])  # "Oslo and Bergen": a list, not a name set off
