@@ -246,7 +246,7 @@ class Resolver:
             words.insert(0, tok.lower_)
             k -= 1
         described = [c for c in ent.root.children if c.dep_ == "appos"]
-        if ent.root.dep_ == "appos" and not _fronted(ent.root):  # "his plea, X, said": no plea
+        if ent.root.dep_ == "appos" and not _fronted(ent.root):  # "a statement, X, said": no statement
             described.append(ent.root.head)
         for noun in described:
             words += [t.lower_ for t in noun.lefts if t.pos_ in ("NOUN", "PROPN", "ADJ")] + [noun.lower_]
@@ -565,8 +565,8 @@ _CONJUNCT_STOPS = MENTION_STOPS | {"cc", "conj"}
 
 
 def _fronted(name: Token) -> bool:
-    """Whether a name is the subject the parser hung on an opening phrase ("As part of the deal,
-    Ana Ruiz, 44, said"): the next word past its commas is a verb with no subject of its own."""
+    """Whether a name is the subject the parser hung on an opening phrase ("In a statement,
+    Ana Ruiz, 61, said"): the next word past its commas is a verb with no subject of its own."""
     doc = name.doc
     after = name.right_edge.i + 1
     while after < len(doc) and doc[after].is_punct:

@@ -1,7 +1,7 @@
 """Sources: the token that speaks for a reporting word, read from the dependency parse.
 
-Its subject; the agent of a passive; a name the parser hung on an opening phrase ("As part of
-the deal, X, 61, said"); the noun a participle modifies ("footage of X asking"); the
+Its subject; the agent of a passive; a name the parser hung on an opening phrase ("In a
+statement, X, 61, said"); the noun a participle modifies ("footage of X asking"); the
 subject of the verb a participle or infinitive hangs from ("…, saying", "continue to accuse"); or,
 in inverted order, the nominal after it ("said X"). Audiences ("told reporters") never speak.
 """
@@ -23,10 +23,12 @@ _INHERITS_SUBJECT = frozenset({"advcl", "xcomp", "conj", "pcomp"})
 
 
 def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) -> Token | None:
-    """The speaker of a reporting verb: its subject, the agent of a passive, the noun a
-    participle modifies ("footage of X asking"), the subject of the verb a participle hangs from
-    ("…, saying"), or, in inverted order, the nominal after it. Only tokens that pass `allowed`
-    can be speakers; audiences ("told reporters") never are."""
+    """The speaker of a reporting verb: its subject (after it when the parser also made the words
+    before its comma one: "…, said X"), the agent of a passive, a name set off before a
+    subjectless verb (`fronted_name`), the noun a participle modifies ("footage of X asking"),
+    the subject of the verb a participle hangs from ("…, saying"), or, in inverted order, the
+    nominal after it. Only tokens that pass `allowed` can be speakers; audiences ("told
+    reporters") never are."""
     addressees = lexicon.addressee_nouns()
 
     def speaker_like(tok: Token) -> bool:
@@ -77,10 +79,10 @@ def source_of(verb: Token, allowed: Callable[[Token], bool] = lambda tok: True) 
 
 def fronted_name(verb: Token, speaker_like: Callable[[Token], bool] = lambda tok: True) -> Token | None:
     """The name just before a subjectless verb that the parser hung, set off by commas, on a
-    phrase of the verb's clause: in "As part of his plea, Tom Hale, 61, said …" it made "Tom Hale"
-    an apposition (or a conjunct) of "plea", though only he can be the one who said it. A closing
-    tag is read so too ("… for emergencies, a spokeswoman, Ana Ruiz, said"), where the verb is a
-    conjunct of the clause before it."""
+    phrase of the verb's clause: in "In a statement on Monday, Tom Hale, 61, said …" it may make
+    "Tom Hale" an apposition (or a conjunct) of "statement", though only he can be the one who said
+    it. A closing tag is read so too ("… by May, a union official, Ana Ruiz, said"), where the
+    verb is a conjunct of the clause before it."""
     doc = verb.doc
     if any(c.dep_ in SUBJECTS for c in verb.children):  # "…, Ana Ruiz, said Tom Hale": he said it
         return None
@@ -91,7 +93,8 @@ def fronted_name(verb: Token, speaker_like: Callable[[Token], bool] = lambda tok
         listed = any(t.dep_ == "cc" for t in doc[tok.head.i : tok.i])  # "Oslo and Bergen": a list, not a name set off
         set_off = doc[tok.left_edge.i - 1].text == "," and tok.head.i < tok.i and not listed
         between = doc[tok.right_edge.i + 1 : verb.i]  # commas, or a phrase of the verb's: "X, in a grey suit, said"
-        if set_off and (tok.head == clause or clause in tok.head.ancestors) and all(t.is_punct or _of_verb(t, verb, tok) for t in between):
+        inside = tok.head == clause or clause in tok.head.ancestors
+        if set_off and inside and all(t.is_punct or _of_verb(t, verb, tok) for t in between):
             return tok
     return None
 

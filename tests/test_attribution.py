@@ -534,7 +534,6 @@ def test_attribution_preposition_frames(extract, text, content, act):
 
 def test_attribution_preposition_outside_a_frame_is_nothing(extract):
     assert extract("The senator called at noon and talked with the guards.").claims == ()
-    assert extract("The mayor phoned on Friday and met the drivers.").claims == ()  # "on Friday" says when
 
 
 def test_attribution_raising_verbs_have_no_source(extract):
@@ -827,8 +826,8 @@ def test_attribution_a_name_hung_on_an_opening_phrase_is_the_subject(extract, te
 @pytest.mark.parametrize(
     "text, content, speaker",
     [
-        ("The company built the tool for emergencies, a spokeswoman, Ana Ruiz, said.",
-         "The company built the tool for emergencies", "Ana Ruiz"),
+        ("The ferry will stop running in winter, a spokeswoman, Ana Ruiz, said.",
+         "The ferry will stop running in winter", "Ana Ruiz"),
         ("The mill will close in May, a union official, Tom Hale, said on Friday.", "The mill will close in May",
          "Tom Hale"),
     ],
@@ -842,33 +841,33 @@ def test_attribution_a_closing_tag_names_its_speaker_after_a_role(extract, text,
 
 
 def test_attribution_a_name_set_off_before_an_inverted_speaker_is_not_the_speaker(extract):
-    (claim,) = extract("Vestmark Air built the tool for its founder, Ana Ruiz, said Tom Hale.").claims
+    (claim,) = extract("The ferry was named for its first captain, Ana Ruiz, said Tom Hale.").claims
     assert claim.speaker is not None and claim.speaker.name == "Tom Hale"
 
 
 def test_attribution_an_inverted_speaker_wins_over_words_the_parser_made_a_subject(extract):
     # "CONTENT, said X": the parser hangs the content's noun on "said" as a subject too
-    result = extract("The plan to cut fares and build new lines appeals to voters who want a quick fix, "
+    result = extract("Cheaper bus passes would help the families who live far from the centre, "
                      "said Tom Hale, a planner at Vestmark University.")
     said = next(c for c in result.claims if c.cue is not None and c.cue.text == "said")
     assert said.speaker is not None and said.speaker.name == "Tom Hale"
-    assert said.content.text.startswith("The plan to cut fares")
+    assert said.content.text.startswith("Cheaper bus passes would help")
 
 
 def test_attribution_a_reported_clause_holds_a_quote_claimed_inside_it(extract):
-    # the quote is the man's, by its own tag; the pastor's claim is the clause around it
-    result = extract("Pastor Tom Hale said the town had lost a man who always said "
-                     "\u201ca neighbour in need is a neighbour indeed.\u201d")
-    outer = next(c for c in result.claims if c.speaker is not None and c.speaker.name == "Tom Hale")
-    assert outer.content.text.startswith("the town had lost a man who always said")
-    assert outer.content.text.endswith("indeed.\u201d") or outer.content.text.endswith("indeed.")
+    # the quote is the doctor's, by its own tag; her claim is the clause around it
+    result = extract("Ana Ruiz said the village had lost a doctor who often said "
+                     "\u201crest is the best medicine.\u201d")
+    outer = next(c for c in result.claims if c.speaker is not None and c.speaker.name == "Ana Ruiz")
+    assert outer.content.text.startswith("the village had lost a doctor who often said")
+    assert outer.content.text.endswith("medicine.\u201d") or outer.content.text.endswith("medicine.")
     quote = next(c for c in result.claims if c.kind == "direct")
-    assert quote.content.text == "a neighbour in need is a neighbour indeed."
+    assert quote.content.text == "rest is the best medicine."
     assert outer.content.start <= quote.content.start and quote.content.end <= outer.content.end
 
 
 @pytest.mark.parametrize("text", [
-    "\u201cWe will never give up, who knows?\u201d Tom Hale told Vestmark\u2019s NTV television station.",
+    "\u201cWill the bridge open by May, who knows?\u201d Tom Hale told Radio Vestmark.",
     "\u201cIs this a joke?\u201d Tom Hale asked the committee.",
 ])
 def test_attribution_a_question_is_told_to_the_one_its_tag_names(extract, text):
@@ -879,11 +878,15 @@ def test_attribution_a_question_is_told_to_the_one_its_tag_names(extract, text):
     assert claim.speaker is not None and claim.speaker.name == "Tom Hale"
 
 
+def test_attribution_a_question_is_not_told_as_a_story(extract):
+    # "told the story" has an object of its own: a new sentence, no tag of the question
+    result = extract("\u201cWho will pay?\u201d The mayor told the story at every rally.")
+    assert not any(c.kind == "direct" and c.speaker is not None for c in result.claims)
+
+
 @pytest.mark.parametrize("text, cue, content", [
-    ("The council demanded her ouster, believing she had favoured one side.", "demanded", "her ouster"),
-    ("Tom Hale criticised the new budget, which the mayor said was careless.", "criticised", "the new budget"),
-    ("The two rivals are questioning each other's record, with Tom Hale now pressing his case.", "questioning",
-     "each other's record"),
+    ("The union backed the merger, hoping it would save jobs.", "backed", "the merger"),
+    ("Tom Hale praised the new bridge, which engineers had doubted.", "praised", "the new bridge"),
 ])
 def test_attribution_an_object_stops_before_a_participle_or_relative_clause_set_off(extract, text, cue, content):
     # what follows the comma says why, or describes the object: it is not what was said
@@ -892,7 +895,7 @@ def test_attribution_an_object_stops_before_a_participle_or_relative_clause_set_
 
 
 def test_attribution_an_object_stops_before_the_clause_its_sentence_goes_on_to(extract):
-    # "While X blame Y for Z, W points to …": what X said ends with its own clause
-    result = extract("While critics blame migrants for the losses, Tom Berg points to structural failures of the market.")
+    # "Although X blame Y for Z, W points to …": what X said ends with its own clause
+    result = extract("Although farmers blame the drought for the poor harvest, Lena Marsh points to falling prices.")
     blame = next(c for c in result.claims if c.cue is not None and c.cue.text == "blame")
-    assert blame.content.text == "migrants for the losses"
+    assert blame.content.text == "the drought for the poor harvest"

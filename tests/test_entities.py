@@ -125,8 +125,8 @@ def test_entities_several_speakers_each_resolved(extract):
     ("Tom Hale, 61, and Ana Ruiz said the trains would run.", ["Tom Hale", "Ana Ruiz"]),
     # a conjunct inside the head's modifiers is no speaker of its own
     ("The mayor of Oslo and Bergen said the trains would run.", ["mayor of Oslo and Bergen"]),
-    ("While critics like Mr. Hale and Ms. Lund blame migrants for the losses, Tom Berg points to the market.",
-     ["critics like Mr. Hale and Ms. Lund"]),
+    ("Although growers such as Mr. Hale and Ms. Lund blame the drought, Lena Marsh points to prices.",
+     ["growers such as Mr. Hale and Ms. Lund"]),
 ])
 def test_entities_each_listed_speaker_and_only_those(extract, text, names):
     result = extract(text)

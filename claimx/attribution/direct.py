@@ -216,9 +216,13 @@ def _has_own_content(lay: Layout, verb: Token) -> bool:
 
 def _has_own_object(verb: Token) -> bool:
     """A direct object that is not an audience: "praise his refusal", not "told reporters" nor
-    "told the station" (a verb whose object is the one spoken to)."""
+    "told the station" (a verb whose object is the one spoken to), unless that object is a thing
+    said ("told the story")."""
     if lexicon.object_roles().get(verb.lemma_.lower()) == "hearer":
-        return False
+        documents = {noun for noun, kind in lexicon.stand_in_nouns().items() if kind == "document"}
+        return any(c.dep_ == "dobj" and c.pos_ == "NOUN" and (c.lemma_.lower() in lexicon.statement_nouns()
+                                                               or c.lemma_.lower() in documents)
+                   for c in verb.children)
     addressees = lexicon.addressee_nouns()
     return any(
         c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lemma_.lower() not in addressees for c in verb.children

@@ -447,16 +447,15 @@ def _less_when(verb: Token, end: int) -> int:
 
 
 def _before_aside(doc: Doc, start: int, end: int) -> int:
-    """`end`, or the comma in [start, end) that sets off a participle, a relative clause or an
-    absolute phrase: in "opposed her ouster, believing she …", "criticised the plan, which
-    critics …" and "questioned his record, with X now pressing …", what follows tells why, describes
-    or goes on to another, and is not what was said."""
+    """`end`, or the comma in [start, end) that sets off a participle or a relative clause: in
+    "backed the merger, hoping it …" and "praised the bridge, which engineers …", what follows
+    tells why or describes, and is not what was said. A list goes on ("urged shorter hours,
+    banning overtime and …"): a participle conjunct is no aside."""
     for j in range(start, end - 1):
         if doc[j].text != ",":
             continue
         after = doc[j + 1]
-        if after.tag_ == "VBG" and after.dep_ in ("advcl", "acl", "xcomp", "conj") \
-                or after.lower_ == "with" and any(t.tag_ in ("VBG", "VBN") for t in after.subtree) \
+        if after.tag_ == "VBG" and after.dep_ in ("advcl", "acl", "xcomp") \
                 or after.tag_ in ("WDT", "WP") and any(a.dep_ == "relcl" and a.left_edge.i == j + 1
                                                        for a in after.ancestors):
             return j
@@ -535,12 +534,14 @@ def _tag_span(lay: Layout, cue: Cue, source: Token | None) -> tuple[int, int]:
 
 def _role_before(doc: Doc, source: Token, start: int) -> int:
     """Where a tag's speaker begins when a noun set off by commas introduces the name: in "…, a
-    spokeswoman, Ana Ruiz, said", the parser hangs the name on "spokeswoman" as an apposition,
-    and both belong to the tag."""
+    spokeswoman (for the mill), Ana Ruiz, said", the parser hangs the name on "spokeswoman" as
+    an apposition, and both belong to the tag."""
     role = source.head
     if source.dep_ != "appos" or role.pos_ != "NOUN" or not role.i < start or role.left_edge.i == 0:
         return start
-    if doc[role.left_edge.i - 1].text != "," or not all(doc[k].is_punct for k in range(role.i + 1, start)):
+    if doc[role.left_edge.i - 1].text != "," or not all(
+            doc[k].is_punct or role.is_ancestor(doc[k]) and not source.is_ancestor(doc[k])
+            for k in range(role.i + 1, start)):
         return start
     return role.left_edge.i
 
