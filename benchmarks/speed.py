@@ -9,8 +9,8 @@ shared machine, which comes and goes within seconds, falls on both sides alike; 
 taken one after the other differed by up to 30% here. The ratio is claimx throughput / bare
 throughput over a round, and the median over rounds is reported: 1.0 means claimx costs nothing
 on top of parsing. It then times `--n-process` worker processes against one, in whole
-interleaved rounds (a pool cannot be advanced batch by batch). Texts: the PolNeAR dev articles when ../shared has them (read only, never copied), else the
-seed articles repeated.
+interleaved rounds (a pool cannot be advanced batch by batch). Texts: the PolNeAR dev articles
+when ../shared has them (read only, never copied), else the seed articles repeated.
 """
 
 from __future__ import annotations
@@ -122,7 +122,8 @@ def main() -> None:
     print(f"claimx.extract_many median {claimx_time:.2f} s  ({chars / claimx_time:,.0f} chars/s)")
     change = 100 * (1 / ratio - 1)
     effect = f"claimx adds {change:.1f}% to parse time" if change >= 0 else f"claimx takes {-change:.1f}% less time"
-    print(f"throughput ratio claimx / bare: {ratio:.3f} (median of {args.rounds} rounds, batches timed in turns; {effect})")
+    print(f"throughput ratio claimx / bare: {ratio:.3f} "
+          f"(median of {args.rounds} rounds, batches timed in turns; {effect})")
     if args.n_process > 1:
         def run_parallel() -> None:
             for _ in claimx.extract_many(texts, nlp=nlp, batch_size=args.batch_size, n_process=args.n_process):

@@ -161,7 +161,8 @@ def is_name(ent: Span) -> bool:
     adjective ("Rising", "Masked"), a lowercase word ("mig-29") and a person noun the tagger read
     as a common noun ("Nurse" opening a headline) are none."""
     nouns = lexicon.person_nouns()
-    return any(t.text[:1].isupper() and (t.pos_ == "PROPN" or t.pos_ == "NOUN" and t.lower_ not in nouns) for t in ent)
+    return any(t.text[:1].isupper() and (t.pos_ == "PROPN" or t.pos_ == "NOUN" and t.lower_ not in nouns)
+               for t in ent)
 
 
 def is_person_name(ent: Span, words: list[str]) -> bool:
@@ -205,9 +206,9 @@ def mention_span(tok: Token) -> tuple[int, int]:
     start = tok.left_edge.i
     end = tok.i + 1
     rights = list(tok.rights)
+    last_conj = max((k for k, c in enumerate(rights) if c.dep_ == "conj"), default=-1)
     for k, child in enumerate(rights):
-        listed = any(c.dep_ == "conj" for c in rights[k + 1 :])  # "X, Y and Z", "X, 61, and Y"
-        if child.dep_ in MENTION_STOPS and not listed:
+        if child.dep_ in MENTION_STOPS and k >= last_conj:  # a stop before a later conjunct: "X, 61, and Y"
             break
         end = child.right_edge.i + 1
     doc = tok.doc

@@ -93,8 +93,7 @@ def fronted_name(verb: Token, speaker_like: Callable[[Token], bool] = lambda tok
         listed = any(t.dep_ == "cc" for t in doc[tok.head.i : tok.i])  # "Oslo and Bergen": a list, not a name set off
         set_off = doc[tok.left_edge.i - 1].text == "," and tok.head.i < tok.i and not listed
         between = doc[tok.right_edge.i + 1 : verb.i]  # commas, or a phrase of the verb's: "X, in a grey suit, said"
-        inside = tok.head == clause or clause in tok.head.ancestors
-        if set_off and inside and all(t.is_punct or _of_verb(t, verb, tok) for t in between):
+        if set_off and clause.is_ancestor(tok) and all(t.is_punct or _of_verb(t, verb, tok) for t in between):
             return tok
     return None
 

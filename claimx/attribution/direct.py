@@ -19,6 +19,7 @@ from claimx.cues import Cue, statement_act
 from claimx.names import mention_span
 from claimx.furniture import is_furniture_line, line_bounds
 from claimx.sources import SUBJECTS, source_of
+from claimx.stand_ins import stand_in_class
 
 _TAG_CLOSERS = frozenset(",.!?…–—:;-")  # how a quote ends before its tag: “…,” he said
 _TAG_TOKENS = 30  # a speech tag, long apposition included, fits in this many tokens
@@ -219,9 +220,7 @@ def _has_own_object(verb: Token) -> bool:
     "told the station" (a verb whose object is the one spoken to), unless that object is a thing
     said ("told the story")."""
     if lexicon.object_roles().get(verb.lemma_.lower()) == "hearer":
-        documents = {noun for noun, kind in lexicon.stand_in_nouns().items() if kind == "document"}
-        return any(c.dep_ == "dobj" and c.pos_ == "NOUN" and (c.lemma_.lower() in lexicon.statement_nouns()
-                                                               or c.lemma_.lower() in documents)
+        return any(c.dep_ == "dobj" and c.pos_ == "NOUN" and (statement_act(c) or stand_in_class(c) == "document")
                    for c in verb.children)
     addressees = lexicon.addressee_nouns()
     return any(

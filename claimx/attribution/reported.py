@@ -360,7 +360,7 @@ def proposals(
             add(child.left_edge.i, last + 1, "object")
             if role is None and any(parse.pos[j] in _VERBS for j in range(last + 1, sent_hi)):
                 # on into a clause the parser left apart, short of one with its own subject
-                add(child.left_edge.i, _before_aside(lay.doc, last + 1, _next_clause(lay, head, last + 1, sent_hi)),
+                add(child.left_edge.i, _before_aside(lay, last + 1, _next_clause(lay, head, last + 1, sent_hi)),
                     "object-on")
         elif dep in ("prep", "agent") and child.i > head.i and child.i < silent_after:
             objects = [c for c in child.children if c.dep_ in _PREP_CONTENT]
@@ -393,8 +393,8 @@ def proposals(
         if rest < sent_hi and lay.doc[rest].dep_ == "prep" and parse.head[rest] == head.i and not any(
                 c.dep_ in ("ccomp", "xcomp") for c in head.children):
             prep = lay.doc[rest]  # … unless it says when ("called at noon"): then past all of it
-            rest = prep.right_edge.i + 1 if any(t.ent_type_ in _WHEN for t in prep.subtree) else rest + 1
-        add(rest, _less_when(head, _before_aside(lay.doc, rest, _next_clause(lay, head, rest, sent_hi))), "rest")
+            rest = prep.right_edge.i + 1 if _says_when(prep) else rest + 1
+        add(rest, _less_when(head, _before_aside(lay, rest, _next_clause(lay, head, rest, sent_hi))), "rest")
     if lo <= sent_lo:
         add(hi, sent_hi, "around", source=source)
     elif sets_off(lay.doc, lo - 1):  # a tag set off by a comma or a dash
@@ -440,21 +440,27 @@ def _less_when(verb: Token, end: int) -> int:
             last -= 1
         if child.right_edge.i != last or child.dep_ not in ("prep", "npadvmod", "advmod"):
             break
-        if not any(t.ent_type_ in _WHEN for t in child.subtree):
+        if not _says_when(child):
             break
         end = child.left_edge.i
     return end
 
 
-def _before_aside(doc: Doc, start: int, end: int) -> int:
+def _says_when(phrase: Token) -> bool:
+    """Whether a phrase holds a date or a time ("on Monday", "at noon")."""
+    return any(t.ent_type_ in _WHEN for t in phrase.subtree)
+
+
+def _before_aside(lay: Layout, start: int, end: int) -> int:
     """`end`, or the comma in [start, end) that sets off a participle or a relative clause: in
     "backed the merger, hoping it …" and "praised the bridge, which engineers …", what follows
     tells why or describes, and is not what was said. A list goes on ("urged shorter hours,
     banning overtime and …"): a participle conjunct is no aside."""
+    lower = lay.parse.lower
     for j in range(start, end - 1):
-        if doc[j].text != ",":
+        if lower[j] != _COMMA:
             continue
-        after = doc[j + 1]
+        after = lay.doc[j + 1]
         if after.tag_ == "VBG" and after.dep_ in ("advcl", "acl", "xcomp") \
                 or after.tag_ in ("WDT", "WP") and any(a.dep_ == "relcl" and a.left_edge.i == j + 1
                                                        for a in after.ancestors):
@@ -481,6 +487,7 @@ def _next_clause(lay: Layout, head: Token, start: int, end: int) -> int:
 
 
 _VERBS = frozenset({get_string_id("VERB"), get_string_id("AUX")})
+_COMMA = get_string_id(",")
 _RUNNING = frozenset({"rest", "around", "object-on"})  # readings that run on to the sentence's end
 _ASIDE_MARKS = frozenset({",", "–", "—", "-", "("})  # before a tag set into its sentence
 _SILENT_OBJECTS = frozenset({"hearer", "percept", "event", "intent"})  # object_roles.tsv: never the content
